@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CarecoordConfig(AppConfig):
+    name = "carecoord"
+    verbose_name = "carecoord"

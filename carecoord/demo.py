@@ -1,0 +1,9 @@
+"""The demo data set, assembled from each app's own demo module."""
+
+from accounts.demo import seed_teams_and_staff
+
+
+def seed_demo():
+    """Load every app's demo data; return the demo logins as (role, username, password)."""
+    _teams, logins = seed_teams_and_staff()
+    return logins

@@ -1,0 +1,110 @@
+"""Playwright driving Debian's Chromium against the live test server.
+
+Playwright's own browser download does not work on our machines, so the
+browser is launched from its system path. Screenshots go to test-artifacts/
+(ignored by git): every test can save named ones, and a failing test saves one.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CHROMIUM
+
+# Playwright's sync API runs an event loop in this thread; the test itself
+# touches the database synchronously, which Django would otherwise refuse.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-dev-shm-usage",
+]
+PHONE = {"width": 360, "height": 780}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _slug(text):
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")
+
+
+class Screenshots:
+    def __init__(self, test_name):
+        self.folder = ARTIFACTS
+        self.test_name = _slug(test_name)
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def save(self, page, name, full_page=True):
+        path = self.folder / f"{self.test_name}--{_slug(name)}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+
+@pytest.fixture
+def screenshots(request):
+    return Screenshots(request.node.name)
+
+
+def _new_page(browser, request, viewport, locale="en-US"):
+    context = browser.new_context(viewport=viewport, locale=locale)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    return context, page
+
+
+@pytest.fixture
+def page(browser, request, live_server):
+    context, page = _new_page(browser, request, DESKTOP)
+    yield page
+    _close(context, page, request)
+
+
+@pytest.fixture
+def phone_page(browser, request, live_server):
+    context, page = _new_page(browser, request, PHONE)
+    yield page
+    _close(context, page, request)
+
+
+def _close(context, page, request):
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        Screenshots(request.node.name).save(page, "failure")
+    context.close()
+
+
+@pytest.fixture
+def demo_data(transactional_db, settings):
+    """The demo data set, loaded as `make run` loads it."""
+    from carecoord.demo import seed_demo
+
+    return {username: password for _role, username, password in seed_demo()}
+
+
+def sign_in(page, live_server, username, password):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()

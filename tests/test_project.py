@@ -1,0 +1,123 @@
+"""Project-wide behaviour: health check, settings, migrations, admin, demo data."""
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.contrib import admin
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError
+from django.urls import reverse
+
+from accounts.models import Team, User
+from tests.accounts.factories import AdminFactory
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "x8#k2!q9z@v4$w7^m1&n6*p3(r5)t0_y-u+i=o[e]a{s}d|f;g:h,j.l<b>c?" * 2,
+    "DJANGO_ALLOWED_HOSTS": "carecoord.example.org",
+}
+
+
+def run_manage(*args, env_overrides):
+    env = {**os.environ, **env_overrides}
+    return subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_database_does_not(client):
+    with mock.patch("carecoord.views.connection.cursor", side_effect=DatabaseError("down")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "down" not in response.content.decode()
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", env_overrides={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = run_manage("check", env_overrides={**PRODUCTION_ENV, "DJANGO_ALLOWED_HOSTS": ""})
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_deployment_checks_pass_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "WARNINGS" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_every_model_change_has_a_migration():
+    out = io.StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_admin_lists_and_searches_every_registered_model(client):
+    client.force_login(AdminFactory())
+    for model, model_admin in admin.site._registry.items():
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        response = client.get(url, {"q": "a"} if model_admin.search_fields else {})
+        assert response.status_code == 200, url
+
+
+@pytest.fixture
+def development_mode(settings):
+    settings.DEBUG = True
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("development_mode")
+def test_seed_demo_prints_logins_and_running_twice_changes_nothing():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    lines = out.getvalue().strip().splitlines()
+    roles = {line.split()[0] for line in lines}
+    assert {"coordinator", "supervisor", "family", "admin"} <= roles
+    assert all(len(line.split()) == 3 for line in lines)
+    counts = (User.objects.count(), Team.objects.count())
+    call_command("seed_demo", stdout=io.StringIO())
+    assert (User.objects.count(), Team.objects.count()) == counts
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("development_mode")
+def test_seed_demo_logins_work(client):
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    for line in out.getvalue().strip().splitlines():
+        _role, username, password = line.split()
+        assert client.login(username=username, password=password), username
+
+
+@pytest.mark.django_db
+def test_seed_demo_never_runs_in_production(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert User.objects.count() == 0
