@@ -27,6 +27,7 @@ PRODUCTION_ENV = {
 
 def run_manage(*args, env_overrides):
     env = {**os.environ, **env_overrides}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process
     return subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
