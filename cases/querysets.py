@@ -1,0 +1,101 @@
+"""Reusable reads: filters, annotations and prefetching for the case pages."""
+
+import datetime
+import re
+
+from django.db import models
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
+from django.utils import timezone
+
+
+def _search_key(value):
+    from .models import search_key
+
+    return search_key(value)
+
+
+class FamilyQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def search(self, text):
+        """Families matching every word of ``text``.
+
+        A date matches a child's date of birth; a number of four or more digits
+        matches a phone number or a child's MRN; words match (partially, ignoring
+        accents and case) the household's, a caregiver's or a child's name.
+        """
+        from .models import Caregiver, Child
+
+        text = (text or "").strip()
+        if not text:
+            return self.none()
+        day = parse_search_date(text)
+        if day:
+            return self.filter(Exists(Child.objects.filter(family=OuterRef("pk"), date_of_birth=day)))
+        digits = re.sub(r"\D", "", text)
+        if len(digits) >= 4 and not re.search(r"[^\d\s()+.\-]", text):
+            return self.filter(
+                Q(phone_digits__contains=digits)
+                | Exists(Caregiver.objects.filter(family=OuterRef("pk"), phone_digits__contains=digits))
+                | Exists(Child.objects.filter(family=OuterRef("pk"), mrn__iexact=text.strip()))
+            )
+        queryset = self
+        for word in _search_key(text).split():
+            queryset = queryset.filter(
+                Q(search_name__contains=word)
+                | Exists(Child.objects.filter(family=OuterRef("pk"), search_name__contains=word))
+                | Exists(Caregiver.objects.filter(family=OuterRef("pk"), search_name__contains=word))
+                | Exists(Child.objects.filter(family=OuterRef("pk"), mrn__iexact=word))
+            )
+        return queryset
+
+
+def parse_search_date(text):
+    for pattern in ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a date, no time
+        except ValueError:
+            continue
+    return None
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status="closed")
+
+    def with_summary(self):
+        """Everything a caseload row shows, in one query."""
+        from .models import Activity, Need, Task
+
+        today = timezone.localdate()
+        open_tasks = Task.objects.filter(case=OuterRef("pk"), completed_at__isnull=True)
+        open_needs = (
+            Need.objects.filter(case=OuterRef("pk"), status__in=["open", "in_progress"])
+            .order_by()
+            .values("case")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        last_contact = (
+            Activity.objects.filter(case=OuterRef("pk"), kind__in=Activity.CONTACT_KINDS)
+            .order_by()
+            .values("case")
+            .annotate(last=Max("occurred_at"))
+            .values("last")
+        )
+        next_task = open_tasks.order_by().values("case").annotate(first=Min("due_on")).values("first")
+        return self.select_related("family", "program", "coordinator", "team").annotate(
+            open_need_count=Subquery(open_needs, output_field=models.IntegerField()),
+            next_task_due=Subquery(next_task, output_field=models.DateField()),
+            last_contact_at=Subquery(last_contact, output_field=models.DateTimeField()),
+            has_overdue_task=Exists(open_tasks.filter(due_on__lt=today)),
+        )
+
+
+class TaskQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(completed_at__isnull=True)
+
+    def overdue(self):
+        return self.open().filter(due_on__lt=timezone.localdate())
