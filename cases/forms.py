@@ -1,0 +1,334 @@
+"""Forms of the case pages. They validate input; services decide and write."""
+
+from django import forms
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Activity,
+    Caregiver,
+    Case,
+    Child,
+    Consent,
+    EDVisit,
+    Family,
+    Goal,
+    Need,
+    Program,
+    ServiceCategory,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class VersionedForm(forms.ModelForm):
+    """An edit form that carries the version it was opened on."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def service_fields(self):
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class FamilyForm(VersionedForm):
+    class Meta:
+        model = Family
+        fields = [
+            "name",
+            "preferred_language",
+            "other_language",
+            "interpreter_needed",
+            "phone",
+            "email",
+            "preferred_contact_method",
+            "address_line1",
+            "address_line2",
+            "town",
+            "state",
+            "postal_code",
+            "insurance",
+        ]
+        help_texts = {"name": _("e.g. Hernández household")}
+
+
+class CaregiverForm(VersionedForm):
+    class Meta:
+        model = Caregiver
+        fields = ["first_name", "last_name", "relationship", "phone", "email", "is_primary"]
+
+
+class ChildForm(VersionedForm):
+    class Meta:
+        model = Child
+        fields = ["first_name", "last_name", "date_of_birth", "conditions", "primary_care_provider", "mrn"]
+        widgets = {"date_of_birth": DateInput(), "conditions": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born > timezone.localdate():
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+        return born
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["scope", "scope_detail", "given_by", "given_on", "expires_on"]
+        widgets = {"given_on": DateInput(), "expires_on": DateInput()}
+
+    def clean(self):
+        cleaned = super().clean()
+        given, expires = cleaned.get("given_on"), cleaned.get("expires_on")
+        if given and expires and expires < given:
+            self.add_error("expires_on", _("The expiry date must be after the date given."))
+        if given and given > timezone.localdate():
+            self.add_error("given_on", _("Consent cannot be dated in the future."))
+        return cleaned
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=300)
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class CaseForm(VersionedForm):
+    coordinator = StaffChoiceField(label=_("Coordinator"), queryset=None)
+
+    class Meta:
+        model = Case
+        fields = ["program", "coordinator", "children", "urgent", "source", "summary"]
+        widgets = {"children": forms.CheckboxSelectMultiple, "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, family, staff, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = Program.objects.filter(active=True)
+        self.fields["coordinator"].queryset = staff
+        self.fields["children"].queryset = family.children.all()
+        self.fields["children"].required = False
+        if editing:
+            # Program and coordinator change through their own actions (reassignment).
+            del self.fields["program"]
+            del self.fields["coordinator"]
+
+
+class IntakeCaseForm(forms.ModelForm):
+    coordinator = StaffChoiceField(label=_("Coordinator"), queryset=None)
+
+    class Meta:
+        model = Case
+        fields = ["program", "coordinator", "urgent", "source", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = Program.objects.filter(active=True)
+        self.fields["coordinator"].queryset = staff
+
+
+class IntakeNeedForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=ServiceCategory.objects.all(), required=False
+    )
+    child_number = forms.TypedChoiceField(
+        label=_("For"),
+        coerce=int,
+        empty_value=0,
+        required=False,
+        choices=[(0, _("The household")), *[(n, _("Child %(n)s") % {"n": n}) for n in range(1, 7)]],
+    )
+    description = forms.CharField(label=_("What is needed"), required=False, max_length=1000)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("description") and not cleaned.get("category"):
+            self.add_error("category", _("Choose the category of this need."))
+        if cleaned.get("category") and not cleaned.get("description"):
+            self.add_error("description", _("Say what is needed."))
+        return cleaned
+
+
+class NeedForm(VersionedForm):
+    class Meta:
+        model = Need
+        fields = ["category", "child", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = case.family.children.all()
+        self.fields["child"].empty_label = _("The household")
+
+
+class NeedStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"))
+    note = forms.CharField(
+        label=_("Resolution note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the need is met, unmet or declined."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(status.value, status.label) for status in choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") in Need.RESOLVED and not (cleaned.get("note") or "").strip():
+            self.add_error("note", _("Write a resolution note: what happened with this need."))
+        return cleaned
+
+
+class GoalForm(VersionedForm):
+    class Meta:
+        model = Goal
+        fields = ["description", "child", "next_steps", "target_date", "status", "shared_with_family"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "next_steps": forms.Textarea(attrs={"rows": 2}),
+            "target_date": DateInput(),
+        }
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = case.family.children.all()
+        self.fields["child"].empty_label = _("The whole family")
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = ["kind", "with_whom", "occurred_at", "minutes", "summary"]
+        widgets = {"occurred_at": DateTimeInput(), "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["minutes"].widget.attrs.update({"min": 1, "max": 24 * 60})
+        if not self.is_bound:
+            self.initial["occurred_at"] = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_occurred_at(self):
+        when = self.cleaned_data["occurred_at"]
+        if when > timezone.now() + timezone.timedelta(minutes=5):
+            raise forms.ValidationError(_("An activity cannot be logged in the future."))
+        return when
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=200)
+    assignee = StaffChoiceField(label=_("Assigned to"), queryset=None)
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput())
+    details = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff
+
+
+class ClosureRequestForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Closure reason"), choices=Case.ClosureReason.choices)
+    note = forms.CharField(
+        label=_("Note for the supervisor"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ClosureApproveForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ClosureReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment for the coordinator"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class EDVisitForm(forms.ModelForm):
+    follow_up = forms.BooleanField(
+        label=_(
+            "Start the ED follow-up: attach to (or open) an ED follow-up case and create a follow-up task"
+        ),
+        required=False,
+        initial=True,
+    )
+
+    class Meta:
+        model = EDVisit
+        fields = ["reason", "reason_detail", "hospital", "arrived_at", "discharged_at"]
+        widgets = {
+            "arrived_at": DateTimeInput(),
+            "discharged_at": DateTimeInput(),
+            "reason_detail": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        arrived, discharged = cleaned.get("arrived_at"), cleaned.get("discharged_at")
+        if arrived and discharged and discharged < arrived:
+            self.add_error("discharged_at", _("Discharge cannot be before arrival."))
+        if arrived and arrived > timezone.now() + timezone.timedelta(minutes=5):
+            self.add_error("arrived_at", _("The arrival cannot be in the future."))
+        return cleaned
+
+
+class CaseFilterForm(forms.Form):
+    SORTS = {
+        "next_task": ("next_task_due", _("Next task due")),
+        "last_contact": ("last_contact_at", _("Last contact (oldest first)")),
+        "opened": ("-opened_at", _("Newest first")),
+        "family": ("family__name", _("Family name")),
+    }
+
+    program = forms.ModelChoiceField(
+        label=_("Program"), queryset=Program.objects.all(), required=False, empty_label=_("All programs")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All open")), *Case.Status.choices]
+    )
+    urgent = forms.BooleanField(label=_("Urgent only"), required=False)
+    overdue = forms.BooleanField(label=_("With overdue tasks"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[(key, label) for key, (_field, label) in SORTS.items()],
+    )
+
+    def apply(self, queryset):
+        if not self.is_valid():
+            return queryset.open()
+        data = self.cleaned_data
+        queryset = queryset.filter(status=data["status"]) if data.get("status") else queryset.open()
+        if data.get("program"):
+            queryset = queryset.filter(program=data["program"])
+        if data.get("urgent"):
+            queryset = queryset.filter(urgent=True)
+        if data.get("overdue"):
+            queryset = queryset.filter(has_overdue_task=True)
+        field = self.SORTS.get(data.get("sort") or "next_task")[0]
+        if field.startswith("-"):
+            return queryset.order_by(F(field[1:]).desc(nulls_last=True), "pk")
+        # Never-contacted cases are the most urgent to see when sorting by last contact.
+        nulls = {"nulls_first": True} if field == "last_contact_at" else {"nulls_last": True}
+        return queryset.order_by(F(field).asc(**nulls), "pk")
