@@ -315,6 +315,12 @@ class CaseFilterForm(forms.Form):
         choices=[(key, label) for key, (_field, label) in SORTS.items()],
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-check-input" if isinstance(field, forms.BooleanField) else "form-select"
+            field.widget.attrs["class"] = css
+
     def apply(self, queryset):
         if not self.is_valid():
             return queryset.open()

@@ -77,7 +77,30 @@ def _save(instance, actor, *, created=False):
     return instance
 
 
-def _apply(instance, fields):
+# Fields that change only through their own lifecycle service (transition,
+# closure, reassignment), never through an edit.
+CASE_LIFECYCLE_FIELDS = {
+    "status",
+    "closure_reason",
+    "closure_note",
+    "closure_requested_at",
+    "closed_at",
+    "reviewed_at",
+    "coordinator",
+    "team",
+    "family",
+    "program",
+}
+NEED_LIFECYCLE_FIELDS = {"status", "resolution_note", "resolved_at", "case"}
+
+
+def _apply(instance, fields, *, protected=frozenset()):
+    refused = sorted(set(fields) & protected)
+    if refused:
+        raise ValidationError(
+            _("%(fields)s cannot be edited here: they change only through their own action.")
+            % {"fields": ", ".join(refused)}
+        )
     for name, value in fields.items():
         setattr(instance, name, value)
 
@@ -280,7 +303,7 @@ def case_update(*, case, actor, version, children=None, **fields):
     case = _lock(case)
     _require_case_access(actor, case)
     _check_version(case, version)
-    _apply(case, fields)
+    _apply(case, fields, protected=CASE_LIFECYCLE_FIELDS)
     _save(case, actor)
     if children is not None:
         case.children.set(children)
@@ -309,6 +332,9 @@ def case_activate(*, case, actor):
     """Intake is done: the case is being worked."""
     case = _lock(case)
     _require_case_access(actor, case)
+    # Closure requests go back through the supervisor, closed cases through reopen.
+    if case.status != Case.Status.INTAKE:
+        raise ValidationError(_("Only a case in intake can be started."))
     return _move_case(case, Case.Status.ACTIVE, actor, kind=CaseEvent.Kind.STATUS)
 
 
@@ -449,6 +475,8 @@ def intake_create(
     )
     for need in needs:
         index = need.get("child_index")
+        if index is not None and not 0 <= index < len(created_children):
+            raise ValidationError({"needs": _("A need is for a child who was not entered.")})
         need_add(
             case=case,
             actor=actor,
@@ -487,7 +515,7 @@ def need_update(*, need, actor, version, **fields):
     _require_case_access(actor, need.case)
     _check_version(need, version)
     _check_child(need.case, fields.get("child", need.child))
-    _apply(need, fields)
+    _apply(need, fields, protected=NEED_LIFECYCLE_FIELDS)
     return _save(need, actor)
 
 
@@ -497,6 +525,8 @@ def need_transition(*, need, actor, to, note="", version=None):
     need = _lock(need)
     _require_case_access(actor, need.case)
     _check_version(need, version)
+    if not need.case.is_open:
+        raise ValidationError(_("Reopen the case before changing its needs."))
     if not need_can_move(need.status, to):
         raise ValidationError(
             _("A need cannot go from “%(current)s” to “%(target)s”.")

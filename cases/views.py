@@ -404,7 +404,11 @@ def timeline_page(case, number):
     activities = Activity.objects.filter(case=case).annotate(
         source=Value("activity", output_field=CharField()), when=F("occurred_at")
     )
-    keys = events.values_list("source", "pk", "when").union(activities.values_list("source", "pk", "when"))
+    keys = (
+        events.order_by()
+        .values_list("source", "pk", "when")
+        .union(activities.order_by().values_list("source", "pk", "when"), all=True)
+    )
     page = Paginator(keys.order_by("-when"), TIMELINE_PAGE_SIZE).get_page(number)
     ids = {"event": [], "activity": []}
     for source, pk, _when in page.object_list:
