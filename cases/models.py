@@ -387,6 +387,7 @@ class CaseEvent(UUIDModel):
         REOPENED = "reopened", _("Case reopened")
         REASSIGNED = "reassigned", _("Case reassigned")
         REVIEWED = "reviewed", _("Supervisor review")
+        NEED_ADDED = "need_added", _("Need added")
         NEED = "need", _("Need updated")
         CONSENT = "consent", _("Consent")
         ED_VISIT = "ed_visit", _("ED visit")
@@ -420,6 +421,14 @@ class CaseEvent(UUIDModel):
     @property
     def who(self):
         return self.actor_label or (str(self.actor) if self.actor else "")
+
+    @property
+    def from_label(self):
+        return status_label(self.from_status)
+
+    @property
+    def to_label(self):
+        return status_label(self.to_status)
 
 
 class Need(TrackedModel):
@@ -635,3 +644,11 @@ class EDVisit(TrackedModel):
         base = self.discharged_at or self.arrived_at
         days = self.case.program.follow_up_target_days if self.case_id else 7
         return timezone.localtime(base).date() + datetime.timedelta(days=days)
+
+
+_STATUS_LABELS = {**dict(Case.Status.choices), **dict(Need.Status.choices)}
+
+
+def status_label(code):
+    """The readable name of a case or need status stored on a timeline event."""
+    return _STATUS_LABELS.get(code, code)

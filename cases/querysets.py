@@ -5,6 +5,7 @@ import re
 
 from django.db import models
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 
@@ -35,9 +36,11 @@ class FamilyQuerySet(models.QuerySet):
             return self.filter(Exists(Child.objects.filter(family=OuterRef("pk"), date_of_birth=day)))
         digits = re.sub(r"\D", "", text)
         if len(digits) >= 4 and not re.search(r"[^\d\s()+.\-]", text):
+            # Ten digits make a number: a typed country code ("+1 ...") is not required to match.
+            phone = digits[-10:]
             return self.filter(
-                Q(phone_digits__contains=digits)
-                | Exists(Caregiver.objects.filter(family=OuterRef("pk"), phone_digits__contains=digits))
+                Q(phone_digits__contains=phone)
+                | Exists(Caregiver.objects.filter(family=OuterRef("pk"), phone_digits__contains=phone))
                 | Exists(Child.objects.filter(family=OuterRef("pk"), mrn__iexact=text.strip()))
             )
         queryset = self
@@ -86,7 +89,7 @@ class CaseQuerySet(models.QuerySet):
         )
         next_task = open_tasks.order_by().values("case").annotate(first=Min("due_on")).values("first")
         return self.select_related("family", "program", "coordinator", "team").annotate(
-            open_need_count=Subquery(open_needs, output_field=models.IntegerField()),
+            open_need_count=Coalesce(Subquery(open_needs, output_field=models.IntegerField()), 0),
             next_task_due=Subquery(next_task, output_field=models.DateField()),
             last_contact_at=Subquery(last_contact, output_field=models.DateTimeField()),
             has_overdue_task=Exists(open_tasks.filter(due_on__lt=today)),

@@ -504,7 +504,7 @@ def need_add(*, case, actor, category, description, child=None):
     _check_child(case, child)
     need = Need(case=case, category=category, description=description, child=child)
     _save(need, actor, created=True)
-    _event(case, CaseEvent.Kind.NEED, actor, to_status=need.status, note=str(need))
+    _event(case, CaseEvent.Kind.NEED_ADDED, actor, to_status=need.status, note=str(need))
     return need
 
 

@@ -121,7 +121,7 @@ def _caseload_queryset(request, filters):
 @staff_required
 def caseload(request):
     """The coordinator's open cases (or the team's), filtered, sorted and paginated."""
-    filters = CaseFilterForm(request.GET or None)
+    filters = CaseFilterForm(request.GET)
     cases, scope = _caseload_queryset(request, filters)
     cases = cases.prefetch_related(Prefetch("children", queryset=Child.objects.order_by("date_of_birth")))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -133,7 +133,7 @@ def caseload(request):
 @staff_required
 def caseload_export(request):
     """The caseload as CSV, with the same scope and filters as the page."""
-    filters = CaseFilterForm(request.GET or None)
+    filters = CaseFilterForm(request.GET)
     cases, _scope = _caseload_queryset(request, filters)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="caseload.csv"'
