@@ -49,5 +49,11 @@ messages: install
 	$(PY) manage.py makemessages --locale es --ignore ".venv/*" --ignore "tests/*" --no-obsolete
 	$(PY) manage.py compilemessages --ignore ".venv/*"
 
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/carecoord_bench
+
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_search --families 100000
+
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache test-artifacts

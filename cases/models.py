@@ -6,6 +6,7 @@ import unicodedata
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -223,7 +224,8 @@ class Child(TrackedModel):
         ordering = ["date_of_birth"]
         indexes = [
             models.Index(fields=["date_of_birth"]),
-            models.Index(fields=["mrn"]),
+            # Search matches MRNs ignoring case (UPPER(mrn) = UPPER(%s)).
+            models.Index(Upper("mrn"), name="cases_child_mrn_upper"),
         ]
 
     def __str__(self):

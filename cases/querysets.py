@@ -45,12 +45,19 @@ class FamilyQuerySet(models.QuerySet):
             )
         queryset = self
         for word in _search_key(text).split():
-            queryset = queryset.filter(
-                Q(search_name__contains=word)
-                | Exists(Child.objects.filter(family=OuterRef("pk"), search_name__contains=word))
-                | Exists(Caregiver.objects.filter(family=OuterRef("pk"), search_name__contains=word))
-                | Exists(Child.objects.filter(family=OuterRef("pk"), mrn__iexact=word))
+            # One "pk IN (a UNION b UNION c)" per word: each part is a trigram-indexed
+            # lookup on PostgreSQL, so no table is scanned whole.
+            matching = (
+                self.model.objects.filter(search_name__contains=word)
+                .order_by()
+                .values("pk")
+                .union(
+                    Child.objects.filter(search_name__contains=word).order_by().values("family_id"),
+                    Caregiver.objects.filter(search_name__contains=word).order_by().values("family_id"),
+                    Child.objects.filter(mrn__iexact=word).order_by().values("family_id"),
+                )
             )
+            queryset = queryset.filter(pk__in=matching)
         return queryset
 
 
