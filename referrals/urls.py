@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "referrals"
 
-urlpatterns = []
+urlpatterns = [
+    path("directory/", views.directory_search, name="directory-search"),
+    path("directory/services/<uuid:uuid>/", views.service_detail, name="service-detail"),
+]

@@ -1,0 +1,132 @@
+from django.contrib import admin
+
+from .models import (
+    Attribute,
+    Language,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
+
+
+class PhoneInline(admin.TabularInline):
+    model = Phone
+    extra = 0
+    fields = ["hsds_id", "number", "extension", "type", "description"]
+
+
+class LanguageInline(admin.TabularInline):
+    model = Language
+    extra = 0
+    fields = ["hsds_id", "code", "name", "note"]
+
+
+class ServiceAtLocationInline(admin.TabularInline):
+    model = ServiceAtLocation
+    extra = 0
+    fields = ["hsds_id", "location", "description"]
+    raw_id_fields = ["location"]
+
+
+class AttributeInline(admin.TabularInline):
+    model = Attribute
+    extra = 0
+    fields = ["hsds_id", "taxonomy_term", "link_type", "value", "label"]
+    raw_id_fields = ["taxonomy_term"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "website", "parent"]
+    search_fields = ["name", "alternate_name", "hsds_id", "email"]
+    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    readonly_fields = ["uuid"]
+    raw_id_fields = ["parent"]
+    inlines = [PhoneInline]
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "status", "minimum_age", "maximum_age", "insurance_accepted"]
+    search_fields = ["name", "alternate_name", "hsds_id", "organization__name", "description"]
+    list_filter = ["status", "categories", "languages__code"]
+    list_select_related = ["organization"]
+    readonly_fields = ["uuid", "insurance_accepted"]
+    raw_id_fields = ["organization"]
+    filter_horizontal = ["categories"]
+    inlines = [ServiceAtLocationInline, PhoneInline, LanguageInline, AttributeInline]
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "organization", "city", "location_type", "hours"]
+    search_fields = ["name", "hsds_id", "address_1", "city", "postal_code", "organization__name"]
+    list_filter = ["city", "location_type"]
+    list_select_related = ["organization"]
+    readonly_fields = ["uuid", "hours"]
+    raw_id_fields = ["organization"]
+    inlines = [PhoneInline, LanguageInline]
+
+
+@admin.register(ServiceAtLocation)
+class ServiceAtLocationAdmin(admin.ModelAdmin):
+    list_display = ["service", "location"]
+    search_fields = ["hsds_id", "service__name", "location__name", "location__city"]
+    list_filter = ["location__city"]
+    list_select_related = ["service", "location"]
+    raw_id_fields = ["service", "location"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(Phone)
+class PhoneAdmin(admin.ModelAdmin):
+    list_display = ["number", "extension", "type", "organization", "service", "location"]
+    search_fields = ["number", "hsds_id", "organization__name", "service__name"]
+    list_filter = ["type"]
+    list_select_related = ["organization", "service", "location"]
+    raw_id_fields = ["organization", "service", "location", "service_at_location"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "service", "location"]
+    search_fields = ["name", "code", "hsds_id", "service__name"]
+    list_filter = ["code"]
+    list_select_related = ["service", "location"]
+    raw_id_fields = ["service", "location", "phone"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "service", "location", "byday", "opens_at", "closes_at"]
+    search_fields = ["hsds_id", "description", "service__name", "location__name"]
+    list_filter = ["freq"]
+    list_select_related = ["service", "location"]
+    raw_id_fields = ["service", "location", "service_at_location"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(TaxonomyTerm)
+class TaxonomyTermAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "taxonomy", "parent", "category"]
+    search_fields = ["name", "code", "hsds_id", "taxonomy"]
+    list_filter = ["taxonomy", "category"]
+    list_select_related = ["parent", "category"]
+    raw_id_fields = ["parent"]
+    readonly_fields = ["uuid", "category"]
+
+
+@admin.register(Attribute)
+class AttributeAdmin(admin.ModelAdmin):
+    list_display = ["service", "taxonomy_term", "link_type", "value"]
+    search_fields = ["hsds_id", "service__name", "taxonomy_term__name"]
+    list_filter = ["link_type", "taxonomy_term__taxonomy"]
+    list_select_related = ["service", "taxonomy_term"]
+    raw_id_fields = ["service", "taxonomy_term"]
+    readonly_fields = ["uuid"]

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from referrals.hsds import HSDSImportError, directory_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a region's service directory from an Open Referral HSDS 3.0 tabular data package "
+        "(a folder of CSV files). All of it is imported, or on any error none of it."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", help="folder holding organizations.csv, services.csv, ...")
+
+    def handle(self, *args, directory, **options):
+        try:
+            directory_import(directory=directory, stdout=self.stdout)
+        except HSDSImportError as error:
+            raise CommandError(str(error)) from error

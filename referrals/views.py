@@ -1,0 +1,52 @@
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from accounts.permissions import is_staff_member
+from cases.models import Need
+from cases.permissions import cases_visible_to
+
+from .forms import DirectorySearchForm
+from .models import Service
+
+PAGE_SIZE = 25
+
+
+def _need_from_query(request):
+    """The need named by ``?need=<uuid>``, if the user may see its case; a 404 otherwise."""
+    value = request.GET.get("need")
+    if not value:
+        return None
+    try:
+        need_uuid = UUID(value)
+    except ValueError:
+        raise Http404 from None
+    needs = Need.objects.filter(case__in=cases_visible_to(request.user))
+    return get_object_or_404(needs.select_related("category", "child", "case__family"), uuid=need_uuid)
+
+
+@login_required
+def directory_search(request):
+    """The service directory, filtered by category, town, language, age, insurance and words."""
+    if not is_staff_member(request.user):
+        raise Http404
+    need = _need_from_query(request)
+    form = DirectorySearchForm.for_request(request.GET, need)
+    services = Service.objects.none()
+    if form.is_valid():
+        services = Service.objects.listed().search(**form.search_arguments()).with_listing()
+    page = Paginator(services, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "referrals/directory_search.html", {"form": form, "page": page, "need": need})
+
+
+@login_required
+def service_detail(request, uuid):
+    """One service: eligibility, fees, how to apply, languages, locations, hours and phones."""
+    if not is_staff_member(request.user):
+        raise Http404
+    need = _need_from_query(request)
+    service = get_object_or_404(Service.objects.with_detail(), uuid=uuid)
+    return render(request, "referrals/service_detail.html", {"service": service, "need": need})

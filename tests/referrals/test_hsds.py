@@ -1,0 +1,455 @@
+"""Importing and exporting a region's directory as an HSDS 3.0 tabular data package."""
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from referrals.demo import SAMPLE_DIRECTORY, seed_directory
+from referrals.hsds import (
+    SERVICES,
+    HSDSImportError,
+    category_code_for_term,
+    directory_export,
+    directory_import,
+)
+from referrals.models import (
+    Attribute,
+    Language,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
+
+pytestmark = pytest.mark.django_db
+
+MODELS = (
+    Organization,
+    Service,
+    Location,
+    ServiceAtLocation,
+    Phone,
+    Language,
+    Schedule,
+    TaxonomyTerm,
+    Attribute,
+)
+SAMPLE_COUNTS = {
+    "Organization": 12,
+    "Service": 15,
+    "Location": 12,
+    "ServiceAtLocation": 16,
+    "Phone": 17,
+    "Language": 27,
+    "Schedule": 15,
+    "TaxonomyTerm": 19,
+    "Attribute": 42,
+}
+
+
+def directory_counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def directory_snapshot():
+    """Every directory row's values, and each service's categories."""
+    snapshot = {model.__name__: list(model.objects.order_by("pk").values()) for model in MODELS}
+    snapshot["categories"] = list(Service.categories.through.objects.order_by("pk").values())
+    return snapshot
+
+
+def run_import(directory):
+    output = io.StringIO()
+    result = directory_import(directory=directory, stdout=output)
+    return result, output.getvalue()
+
+
+def read_table(path):
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames), list(reader)
+
+
+def write_table(path, header, rows, encoding="utf-8"):
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def edit_row(package, file_name, row_number, /, **changes):
+    """Change cells of the row at ``row_number`` (the header is row 1, as the errors count)."""
+    header, rows = read_table(package / file_name)
+    rows[row_number - 2].update(changes)
+    write_table(package / file_name, header, rows)
+    return rows[row_number - 2]
+
+
+def drop_column(package, name, column):
+    header, rows = read_table(package / name)
+    header.remove(column)
+    write_table(package / name, header, [{key: row[key] for key in header} for row in rows])
+
+
+@pytest.fixture
+def package(tmp_path):
+    """A copy of the sample package that a test may break."""
+    return Path(shutil.copytree(SAMPLE_DIRECTORY, tmp_path / "package"))
+
+
+def test_sample_package_imports_every_table():
+    result, output = run_import(SAMPLE_DIRECTORY)
+
+    assert directory_counts() == SAMPLE_COUNTS
+    assert "services.csv: 15 created, 0 updated, 0 unchanged" in output
+    assert "addresses.csv: 12 created, 0 updated, 0 unchanged" in output
+    assert result.warnings == []
+
+
+def test_sample_services_take_categories_and_insurance_from_attributes():
+    run_import(SAMPLE_DIRECTORY)
+
+    clinic = Service.objects.get(name="Pediatric Neuromuscular Clinic")
+    crisis = Service.objects.get(name="Child Mobile Crisis Team")
+    # "Neuromuscular Care" and "Mobile Crisis Response" are not in the mapping: their parents are.
+    assert [category.code for category in clinic.categories.all()] == ["medical"]
+    assert [category.code for category in crisis.categories.all()] == ["behavioral_health"]
+    assert clinic.insurance_accepted == "CHIP, Medicaid, Private"
+    assert TaxonomyTerm.objects.get(name="Speech-Language Pathology").category.code == "speech_therapy"
+    assert TaxonomyTerm.objects.get(name="Medicaid").category is None
+
+
+def test_sample_addresses_and_schedules_fill_town_and_hours():
+    run_import(SAMPLE_DIRECTORY)
+
+    pantry = Location.objects.get(name="Alderwick Food Pantry")
+    assert pantry.city == "Alderwick"
+    assert pantry.address_1 == "19 Church Hill Road"
+    assert pantry.hours == "Tue, Thu 15:00–18:00; Sat 09:00–12:00"
+    assert Location.objects.get(name="Behavioral Health Center").hours == "Open 24 hours, 7 days a week"
+
+
+def test_importing_the_same_package_again_changes_nothing():
+    run_import(SAMPLE_DIRECTORY)
+    before = directory_snapshot()
+
+    result, output = run_import(SAMPLE_DIRECTORY)
+
+    assert not result.changed
+    assert "services.csv: 0 created, 0 updated, 15 unchanged" in output
+    assert directory_snapshot() == before
+
+
+def test_a_changed_row_is_updated_by_its_hsds_id(package):
+    run_import(SAMPLE_DIRECTORY)
+    row = edit_row(package, "services.csv", 2, name="Neuromuscular Clinic (renamed)", maximum_age="18")
+
+    result, _output = run_import(package)
+
+    assert result.counts["services.csv"] == {"created": 0, "updated": 1, "unchanged": 14}
+    service = Service.objects.get(hsds_id=row["id"])
+    assert service.name == "Neuromuscular Clinic (renamed)"
+    assert service.maximum_age == 18
+    assert "renamed" in service.search_text
+    assert directory_counts() == SAMPLE_COUNTS
+
+
+def test_import_export_import_changes_nothing(tmp_path):
+    run_import(SAMPLE_DIRECTORY)
+    before = directory_snapshot()
+    directory_export(directory=tmp_path / "export", stdout=io.StringIO())
+
+    result, _output = run_import(tmp_path / "export")
+
+    assert not result.changed
+    assert all(count["unchanged"] > 0 for count in result.counts.values())
+    assert directory_snapshot() == before
+
+
+def test_export_writes_hsds_columns_and_a_datapackage(tmp_path):
+    run_import(SAMPLE_DIRECTORY)
+
+    directory_export(directory=tmp_path, stdout=io.StringIO())
+
+    header, rows = read_table(tmp_path / "services.csv")
+    assert header == [column.name for column in SERVICES.columns]
+    assert len(rows) == 15
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["profile"] == "tabular-data-package"
+    resources = {resource["name"]: resource for resource in descriptor["resources"]}
+    assert resources["service"]["path"] == "services.csv"
+    status = next(field for field in resources["service"]["schema"]["fields"] if field["name"] == "status")
+    assert status["constraints"]["enum"] == ["active", "inactive", "defunct", "temporarily closed"]
+    _header, addresses = read_table(tmp_path / "addresses.csv")
+    assert {row["city"] for row in addresses} >= {"Alderwick", "Baywater", "Northmere"}
+
+
+def test_import_command_prints_counts():
+    output = io.StringIO()
+
+    call_command("import_hsds", str(SAMPLE_DIRECTORY), stdout=output)
+
+    assert "organizations.csv: 12 created, 0 updated, 0 unchanged" in output.getvalue()
+
+
+def test_export_command_writes_the_package(tmp_path):
+    run_import(SAMPLE_DIRECTORY)
+    output = io.StringIO()
+
+    call_command("export_hsds", str(tmp_path / "out"), stdout=output)
+
+    assert "services.csv: 15 rows" in output.getvalue()
+    assert (tmp_path / "out" / "datapackage.json").is_file()
+
+
+def test_demo_directory_seeds_once():
+    seed_directory()
+
+    assert not seed_directory().changed
+    assert directory_counts() == SAMPLE_COUNTS
+
+
+# Refused packages: every one leaves the database exactly as it was.
+
+
+def _latin1(package):
+    header, rows = read_table(package / "services.csv")
+    write_table(package / "services.csv", header, rows, encoding="latin-1")
+
+
+MALFORMED = [
+    pytest.param(
+        lambda package: drop_column(package, "services.csv", "status"),
+        "services.csv row 1, field 'status': required column is missing.",
+        id="missing-required-column",
+    ),
+    pytest.param(
+        lambda package: edit_row(package, "organizations.csv", 3, description=""),
+        "organizations.csv row 3, field 'description': a value is required.",
+        id="missing-required-value",
+    ),
+    pytest.param(
+        lambda package: edit_row(package, "services.csv", 4, organization_id="no-such-organization"),
+        "services.csv row 4, field 'organization_id': no organization has id 'no-such-organization'.",
+        id="broken-service-organization",
+    ),
+    pytest.param(
+        lambda package: edit_row(package, "service_at_location.csv", 2, service_id="no-such-service"),
+        "service_at_location.csv row 2, field 'service_id': no service has id 'no-such-service'.",
+        id="broken-service-at-location-service",
+    ),
+    pytest.param(
+        lambda package: edit_row(package, "service_at_location.csv", 3, location_id="nowhere"),
+        "service_at_location.csv row 3, field 'location_id': no location has id 'nowhere'.",
+        id="broken-service-at-location-location",
+    ),
+    pytest.param(
+        lambda package: edit_row(package, "services.csv", 2, assured_date="09/01/2026"),
+        "services.csv row 2, field 'assured_date': '09/01/2026' is not a date; write it as YYYY-MM-DD.",
+        id="bad-date-format",
+    ),
+    pytest.param(
+        lambda package: edit_row(package, "schedules.csv", 2, valid_from="2026-02-30"),
+        "schedules.csv row 2, field 'valid_from': '2026-02-30' is not a date on the calendar.",
+        id="bad-date-on-calendar",
+    ),
+    pytest.param(
+        lambda package: edit_row(package, "schedules.csv", 3, opens_at="9am"),
+        "schedules.csv row 3, field 'opens_at': '9am' is not a time; write it as HH:MM.",
+        id="bad-time",
+    ),
+    pytest.param(
+        lambda package: edit_row(package, "services.csv", 3, minimum_age="three"),
+        "services.csv row 3, field 'minimum_age': 'three' is not a number.",
+        id="bad-number",
+    ),
+    pytest.param(
+        lambda package: edit_row(package, "locations.csv", 2, latitude="123.5"),
+        "locations.csv row 2, field 'latitude': 123.5 is not between -90 and 90.",
+        id="number-out-of-range",
+    ),
+    pytest.param(
+        lambda package: edit_row(package, "phones.csv", 2, extension="12b"),
+        "phones.csv row 2, field 'extension': '12b' is not a whole number.",
+        id="bad-whole-number",
+    ),
+    pytest.param(
+        lambda package: edit_row(package, "services.csv", 2, minimum_age="10", maximum_age="5"),
+        "services.csv row 2, field 'maximum_age': is below minimum_age.",
+        id="ages-reversed",
+    ),
+    pytest.param(
+        lambda package: edit_row(package, "services.csv", 2, status="open"),
+        "services.csv row 2, field 'status': 'open' is not one of: active, inactive, defunct, "
+        "temporarily closed.",
+        id="bad-status",
+    ),
+    pytest.param(
+        lambda package: edit_row(package, "organizations.csv", 4, email="not-an-address"),
+        "organizations.csv row 4, field 'email': Enter a valid email address.",
+        id="bad-email",
+    ),
+    pytest.param(
+        lambda package: edit_row(package, "addresses.csv", 2, country="USA"),
+        "addresses.csv row 2, field 'country': Ensure this value has at most 2 characters (it has 3).",
+        id="value-too-long",
+    ),
+    pytest.param(
+        lambda package: edit_row(
+            package, "locations.csv", 3, id=read_table(package / "locations.csv")[1][0]["id"]
+        ),
+        "locations.csv row 3, field 'id': duplicate id",
+        id="duplicate-id",
+    ),
+    pytest.param(_latin1, "services.csv: is not UTF-8 text", id="not-utf-8"),
+]
+
+
+@pytest.mark.parametrize(("break_package", "message"), MALFORMED)
+def test_a_malformed_package_is_refused_and_changes_nothing(package, break_package, message):
+    run_import(SAMPLE_DIRECTORY)
+    renamed = edit_row(package, "organizations.csv", 6, name="A valid change that must not be kept")
+    break_package(package)
+    before = directory_snapshot()
+
+    with pytest.raises(HSDSImportError) as refused:
+        run_import(package)
+
+    assert message in str(refused.value)
+    assert directory_snapshot() == before
+    assert Organization.objects.get(hsds_id=renamed["id"]).name != renamed["name"]
+
+
+def test_a_malformed_package_imports_nothing_into_an_empty_directory(package):
+    edit_row(package, "services.csv", 16, organization_id="no-such-organization")
+
+    with pytest.raises(HSDSImportError):
+        run_import(package)
+
+    assert set(directory_counts().values()) == {0}
+
+
+def test_every_problem_of_a_package_is_listed_at_once(package):
+    edit_row(package, "services.csv", 2, minimum_age="three")
+    edit_row(package, "locations.csv", 2, location_type="")
+
+    with pytest.raises(HSDSImportError) as refused:
+        run_import(package)
+
+    assert len(refused.value.problems) == 2
+
+
+def test_import_command_refuses_with_a_command_error(package):
+    edit_row(package, "services.csv", 2, assured_date="yesterday")
+
+    with pytest.raises(CommandError, match="services.csv row 2, field 'assured_date'"):
+        call_command("import_hsds", str(package), stdout=io.StringIO())
+
+    assert Service.objects.count() == 0
+
+
+def test_a_missing_directory_is_refused(tmp_path):
+    with pytest.raises(HSDSImportError, match="no such directory"):
+        run_import(tmp_path / "nowhere")
+
+
+def test_a_folder_without_hsds_files_is_refused(tmp_path):
+    (tmp_path / "notes.txt").write_text("nothing here", encoding="utf-8")
+
+    with pytest.raises(HSDSImportError, match="no HSDS files found"):
+        run_import(tmp_path)
+
+
+# Warnings and notes: the package is imported.
+
+
+@pytest.mark.parametrize(
+    ("file_name", "row_number", "column", "model", "field"),
+    [
+        ("locations.csv", 2, "organization_id", Location, "organization"),
+        ("organizations.csv", 3, "parent_organization_id", Organization, "parent"),
+        ("taxonomy_terms.csv", 3, "parent_id", TaxonomyTerm, "parent"),
+    ],
+)
+def test_a_dangling_optional_reference_imports_as_empty_with_a_warning(
+    package, file_name, row_number, column, model, field
+):
+    row = edit_row(package, file_name, row_number, **{column: "gone-away"})
+
+    result, output = run_import(package)
+
+    warning = f"{file_name} row {row_number}, field '{column}': no "
+    assert any(
+        line.startswith(warning) and "'gone-away'; imported as empty" in line for line in result.warnings
+    )
+    assert f"Warning: {warning}" in output
+    assert getattr(model.objects.get(hsds_id=row["id"]), field) is None
+    assert directory_counts() == SAMPLE_COUNTS
+
+
+def test_unknown_files_and_columns_are_ignored_with_a_note(package):
+    (package / "contacts.csv").write_text("id,name\nc1,Someone\n", encoding="utf-8")
+    (package / "README.txt").write_text("About this package", encoding="utf-8")
+    header, rows = read_table(package / "services.csv")
+    write_table(
+        package / "services.csv",
+        [*header, "favourite_colour"],
+        [{**row, "favourite_colour": "blue"} for row in rows],
+    )
+
+    result, output = run_import(package)
+
+    assert "Note: Ignoring contacts.csv: not a table this import reads." in output
+    assert "Note: Ignoring README.txt: not a table this import reads." in output
+    assert "Note: services.csv: ignoring column(s) favourite_colour." in output
+    assert directory_counts() == SAMPLE_COUNTS
+    assert result.warnings == []
+
+
+def test_file_names_come_from_datapackage_json(package):
+    # The HSDS 3.0 release's own datapackage.json names the address file "addresss.csv".
+    (package / "addresses.csv").rename(package / "addresss.csv")
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["name"] == "address":
+            resource["path"] = "addresss.csv"
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+
+    result, _output = run_import(package)
+
+    assert result.counts["addresses.csv"]["created"] == 12
+    assert Location.objects.get(name="Alderwick Food Pantry").city == "Alderwick"
+
+
+def test_attributes_of_other_entities_are_skipped_with_a_note(package):
+    row = edit_row(package, "attributes.csv", 2, link_entity="organization")
+
+    result, _output = run_import(package)
+
+    assert any(note.startswith("attributes.csv row 2: skipped") for note in result.notes)
+    assert not Attribute.objects.filter(hsds_id=row["id"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "expected"),
+    [
+        ("Physical Therapy", "", "physical_therapy"),
+        ("PHYSIOTHERAPY", "", "physical_therapy"),
+        ("Speech-Language Pathology", "", "speech_therapy"),
+        ("Housing", "", "housing"),
+        ("Non-Emergency Medical Transportation", "", "transportation"),
+        ("Anything", "early_intervention", "early_intervention"),
+        ("Asistencia legal", "legal-aid", "legal"),
+        ("Knitting circle", "KNIT", None),
+    ],
+)
+def test_taxonomy_terms_map_onto_service_categories(name, code, expected):
+    assert category_code_for_term(name, code) == expected
