@@ -2,11 +2,13 @@
 
 from accounts.demo import seed_teams_and_staff
 from cases.demo import seed_families
+from cases.reference import ensure_reference_data
 from referrals.demo import seed_directory
 
 
 def seed_demo():
     """Load every app's demo data; return the demo logins as (role, username, password)."""
+    ensure_reference_data()
     _teams, logins = seed_teams_and_staff()
     seed_directory()
     seed_families()
