@@ -621,3 +621,12 @@ def test_opening_a_case_page_is_recorded_in_the_audit_log(client, coordinator, c
     client.get(reverse("cases:case-detail", args=[case.uuid]))
     entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS, object_id=case.pk)
     assert entry.actor == coordinator
+
+
+def test_an_open_need_links_to_the_directory_prefiltered_for_it(client, coordinator, case):
+    need = NeedFactory(case=case)
+    met = NeedFactory(case=case, status=Need.Status.MET)
+    client.force_login(coordinator)
+    content = client.get(reverse("cases:case-detail", args=[case.uuid])).content.decode()
+    assert f"{reverse('referrals:directory-search')}?need={need.uuid}" in content
+    assert f"?need={met.uuid}" not in content
