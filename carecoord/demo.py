@@ -3,7 +3,7 @@
 from accounts.demo import seed_teams_and_staff
 from cases.demo import seed_families
 from cases.reference import ensure_reference_data
-from referrals.demo import seed_directory
+from referrals.demo import seed_directory, seed_referrals
 
 
 def seed_demo():
@@ -12,4 +12,5 @@ def seed_demo():
     _teams, logins = seed_teams_and_staff()
     seed_directory()
     seed_families()
+    seed_referrals()
     return logins

@@ -159,10 +159,17 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = None
+CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Celery beat (`celery -A carecoord beat`, or `worker -B`): the follow-up rules every hour (seconds).
+CELERY_BEAT_SCHEDULE = {
+    "follow-up-rules": {
+        "task": "referrals.tasks.run_follow_up_rules",
+        "schedule": 60 * 60,
+    },
+}
 
 # Email: console by default; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -210,3 +217,5 @@ LOGGING = {
 # Domain settings.
 CARECOORD_CENTER_NAME = os.environ.get("CARECOORD_CENTER_NAME", "carecoord")
 CARECOORD_TRANSITION_AGE = 17
+# Days a receiving organization's signed referral link stays valid.
+REFERRAL_LINK_MAX_AGE_DAYS = int(os.environ.get("REFERRAL_LINK_MAX_AGE_DAYS", "30"))

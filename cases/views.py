@@ -40,6 +40,7 @@ from .forms import (
     TaskForm,
 )
 from .models import Activity, Caregiver, Case, CaseEvent, Child, Consent, Family, Goal, Need, Task
+from .panels import case_panels
 from .permissions import can_approve_closure, cases_visible_to, families_visible_to
 from .transitions import need_next_statuses
 
@@ -446,6 +447,7 @@ def case_context(request, case):
         "consent_in_force": next((consent for consent in consents if consent.in_force_on(today)), None),
         "consents": consents,
         "can_approve": can_approve_closure(request.user, case),
+        "panels": case_panels(request, case),
         "today": today,
     }
 

@@ -11,3 +11,111 @@ SAMPLE_DIRECTORY = Path(__file__).resolve().parent / "sample_hsds"
 def seed_directory():
     """Import the sample HSDS package; importing it again changes nothing."""
     return directory_import(directory=SAMPLE_DIRECTORY, stdout=io.StringIO())
+
+
+# family, need description, service name, final status, days since sent, appointment (days ahead, hour) or None
+REFERRALS = [
+    ("Hernández household", "Neuromuscular clinic", "Pediatric Neuromuscular Clinic", "accepted", 5, (3, 9)),
+    ("Hernández household", "Physical therapy twice", "Pediatric Physical Therapy", "requested", 9, None),
+    (
+        "Hernández household",
+        "Speech therapy evaluation",
+        "Terapia del habla bilingüe",
+        "accepted",
+        4,
+        (6, 15),
+    ),
+    (
+        "Hernández household",
+        "Rides to appointments",
+        "Medicaid Rides to Medical Appointments",
+        "completed",
+        6,
+        None,
+    ),
+    ("Hernández household", "Accessible apartment", "Family Housing Assistance", "requested", 2, None),
+    ("Johnson household", "Outpatient therapist", "Child and Family Counseling", "accepted", 2, (1, 16)),
+    (
+        "Nguyen household",
+        "Weekly speech therapy",
+        "Speech and Language Therapy for Children",
+        "in-progress",
+        20,
+        (-6, 10),
+    ),
+]
+
+INSTRUCTIONS = {
+    "es": "Traiga la tarjeta de Medicaid, la lista de medicinas y los informes del médico anterior. "
+    "Llegue 15 minutos antes para registrarse.",
+    "en": "Bring the insurance card and the list of medicines. Arrive 15 minutes early to check in.",
+}
+
+
+def seed_referrals():
+    """Referrals and appointments on the demo cases; skipped for a case that already has referrals."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cases.models import Case
+
+    from . import services
+    from .models import Referral, Service
+
+    for family_name, need_text, service_name, status, days_ago, appointment in REFERRALS:
+        case = (
+            Case.objects.open()
+            .filter(family__name=family_name)
+            .select_related("coordinator", "family")
+            .first()
+        )
+        need = case and case.needs.filter(description__startswith=need_text).first()
+        service = Service.objects.filter(name=service_name).first()
+        if not (need and service) or Referral.objects.filter(need=need).exists():
+            continue
+        actor = case.coordinator
+        referral = services.referral_create(
+            need=need,
+            actor=actor,
+            service=service,
+            send=True,
+            note="Family new to the area; please call the mother.",
+        )
+        sent = timezone.now() - datetime.timedelta(days=days_ago)
+        Referral.objects.filter(pk=referral.pk).update(requested_at=sent)
+        path = {
+            "accepted": ["accepted"],
+            "in-progress": ["accepted", "in-progress"],
+            "completed": ["accepted", "completed"],
+        }.get(status, [])
+        for step in path:
+            referral = services.referral_transition(referral=referral, to=step, actor=actor)
+        if appointment:
+            days_ahead, hour = appointment
+            start = (timezone.localtime() + datetime.timedelta(days=days_ahead)).replace(
+                hour=hour, minute=0, second=0, microsecond=0
+            )
+            location = service.service_at_locations.select_related("location").first()
+            place = location.location.name if location else service.organization.name
+            address = location.location.address_1 if location else ""
+            booked = services.appointment_create(
+                child=need.child or case.children.first(),
+                actor=actor,
+                referral=referral,
+                provider=service.organization.name,
+                place=place,
+                address=address,
+                start=start,
+                duration_minutes=60,
+                transportation_arranged=family_name == "Hernández household",
+                transportation_details="Medicaid ride: pick-up 1 hour before"
+                if family_name == "Hernández household"
+                else "",
+                instructions_for_family=INSTRUCTIONS[
+                    "es" if case.family.preferred_language == "es" else "en"
+                ],
+                internal_notes="Mother prefers calls after 4 pm.",
+            )
+            if days_ahead < 0:
+                services.appointment_set_status(appointment=booked, actor=actor, status="missed")

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Family, ServiceCategory
 
-from .models import Language, Location
+from .models import Appointment, Language, Location
 
 # Languages a directory search always offers, whatever the directory lists.
 LANGUAGE_CODES = ("en", "es")
@@ -96,3 +96,122 @@ class DirectorySearchForm(forms.Form):
         return {name: self.cleaned_data.get(name) or None for name in self.FILTERS} | {
             "age": self.cleaned_data.get("age")
         }
+
+
+# Referrals and appointments
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ReferralForm(forms.Form):
+    service = forms.ModelChoiceField(
+        label=_("Directory service"),
+        queryset=None,
+        required=False,
+        empty_label=_("— not in the directory —"),
+    )
+    outside_provider = forms.CharField(
+        label=_("Or an outside provider, by name"), max_length=200, required=False
+    )
+    outside_contact = forms.CharField(
+        label=_("Provider contact (phone or email)"), max_length=200, required=False
+    )
+    note = forms.CharField(
+        label=_("Note for the receiving organization"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The organization sees this through its link: keep it to what they need to know."),
+    )
+    send = forms.BooleanField(label=_("Send now"), required=False, initial=True)
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("service") and not (cleaned.get("outside_provider") or "").strip():
+            raise forms.ValidationError(_("Choose a directory service or name an outside provider."))
+        return cleaned
+
+
+class ReferralStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"))
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the referral is rejected, failed, cancelled or put on hold."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(status.value, status.label) for status in choices]
+
+
+class AppointmentForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "child",
+            "provider",
+            "place",
+            "address",
+            "start",
+            "duration_minutes",
+            "transportation_arranged",
+            "transportation_details",
+            "instructions_for_family",
+            "internal_notes",
+        ]
+        widgets = {
+            "start": DateTimeLocalInput(),
+            "instructions_for_family": forms.Textarea(attrs={"rows": 3}),
+            "internal_notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = family.children.all()
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("transportation_arranged")
+            and not (cleaned.get("transportation_details") or "").strip()
+        ):
+            self.add_error(
+                "transportation_details", _("Say how the family gets there (company, pick-up time).")
+            )
+        return cleaned
+
+    def service_fields(self):
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class AppointmentOutcomeForm(forms.Form):
+    status = forms.ChoiceField(label=_("What happened"))
+    complete_referral = forms.BooleanField(
+        label=_("Mark the referral completed"), required=False, initial=True
+    )
+    mark_need_met = forms.BooleanField(label=_("Mark the need met"), required=False, initial=True)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, appointment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (value, label) for value, label in Appointment.Status.choices if value != appointment.status
+        ]
+        if appointment.referral_id is None:
+            del self.fields["complete_referral"]
+            del self.fields["mark_need_met"]

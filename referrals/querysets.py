@@ -94,3 +94,33 @@ class ServiceQuerySet(models.QuerySet):
             "schedules",
             "organization__phones",
         )
+
+
+class ReferralQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=self.model.TERMINAL)
+
+    def with_durations(self):
+        """Time to connect, computed in the database: requested → accepted and → completed."""
+        from django.db.models import DurationField, ExpressionWrapper, F
+
+        return self.annotate(
+            time_to_accept=ExpressionWrapper(
+                F("accepted_at") - F("requested_at"), output_field=DurationField()
+            ),
+            time_to_complete=ExpressionWrapper(
+                F("completed_at") - F("requested_at"), output_field=DurationField()
+            ),
+        )
+
+    def with_listing(self):
+        return self.select_related(
+            "need__category", "need__child", "case__family", "case__coordinator", "service__organization"
+        )
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def upcoming(self):
+        from django.utils import timezone
+
+        return self.filter(status="scheduled", start__gte=timezone.now())

@@ -1,4 +1,4 @@
-"""The referrals app's models: the service directory now, referrals alongside it later."""
+"""The referrals app's models: the service directory, referrals and appointments."""
 
 from .directory import (
     Attribute,
@@ -11,8 +11,12 @@ from .directory import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from .referral import Appointment, Referral, ReferralEvent
 
 __all__ = [
+    "Appointment",
+    "Referral",
+    "ReferralEvent",
     "Attribute",
     "Language",
     "Location",

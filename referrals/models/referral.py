@@ -1,0 +1,229 @@
+"""Referrals, their events and appointments: the closed loop."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from carecoord.models import TrackedModel, UUIDModel
+
+from ..querysets import AppointmentQuerySet, ReferralQuerySet
+from .directory import Service
+
+
+def new_link_key():
+    return secrets.token_urlsafe(12)
+
+
+class Referral(TrackedModel):
+    """A need sent to a directory service or a named outside provider.
+
+    Status follows HL7 FHIR ``Task.status``; every change is a ReferralEvent.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REQUESTED = "requested", _("Requested")
+        RECEIVED = "received", _("Received")
+        ACCEPTED = "accepted", _("Accepted")
+        IN_PROGRESS = "in-progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
+        FAILED = "failed", _("Failed")
+        ON_HOLD = "on-hold", _("On hold")
+
+    TERMINAL = (Status.COMPLETED, Status.REJECTED, Status.CANCELLED, Status.FAILED)
+    # Statuses in which the receiving organization's link works.
+    LINK_OPEN = (Status.REQUESTED, Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS, Status.ON_HOLD)
+
+    need = models.ForeignKey(
+        "cases.Need", verbose_name=_("need"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    service = models.ForeignKey(
+        Service,
+        verbose_name=_("service"),
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        null=True,
+        blank=True,
+    )
+    outside_provider = models.CharField(
+        _("outside provider"),
+        max_length=200,
+        blank=True,
+        help_text=_("A provider who is not in the directory, by name."),
+    )
+    outside_contact = models.CharField(_("provider contact"), max_length=200, blank=True)
+    note = models.TextField(
+        _("note for the receiving organization"),
+        blank=True,
+        help_text=_("Shown to the organization through its link: keep it to what they need to know."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    status_reason = models.TextField(_("reason"), blank=True)
+    requested_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Changing this key revokes every link given out before.
+    link_key = models.CharField(max_length=32, default=new_link_key, editable=False)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["case", "status"]),
+            models.Index(fields=["status", "requested_at"]),
+            models.Index(fields=["requested_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(service__isnull=False) | ~Q(outside_provider=""),
+                name="referral_has_a_recipient",
+                violation_error_message=_("Choose a directory service or name an outside provider."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(status_reason=""),
+                name="referral_rejected_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.need.category} → {self.recipient}"
+
+    @property
+    def recipient(self):
+        if self.service_id:
+            return f"{self.service.name} ({self.service.organization.name})"
+        return self.outside_provider
+
+    @property
+    def is_terminal(self):
+        return self.status in self.TERMINAL
+
+    @property
+    def is_open(self):
+        return self.status not in self.TERMINAL
+
+
+class ReferralEvent(UUIDModel):
+    """One change of a referral's status, by a user or by the receiving organization."""
+
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="events"
+    )
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("by (outside)"), max_length=200, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("referral event")
+        verbose_name_plural = _("referral events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["referral", "-at"])]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
+    @property
+    def who(self):
+        return self.actor_label or (str(self.actor) if self.actor else "")
+
+    @property
+    def from_label(self):
+        return Referral.Status(self.from_status).label if self.from_status else ""
+
+    @property
+    def to_label(self):
+        return (
+            Referral.Status(self.to_status).label
+            if self.to_status in Referral.Status.values
+            else self.to_status
+        )
+
+
+class Appointment(TrackedModel):
+    """A child's appointment, from a referral or on its own."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        ATTENDED = "attended", _("Attended")
+        MISSED = "missed", _("Missed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    child = models.ForeignKey(
+        "cases.Child", verbose_name=_("child"), on_delete=models.PROTECT, related_name="appointments"
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        null=True,
+        blank=True,
+    )
+    referral = models.ForeignKey(
+        Referral,
+        verbose_name=_("referral"),
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        null=True,
+        blank=True,
+    )
+    provider = models.CharField(_("provider"), max_length=200)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    start = models.DateTimeField(_("date and time"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.SCHEDULED)
+    transportation_arranged = models.BooleanField(_("transportation arranged"), default=False)
+    transportation_details = models.CharField(_("transportation details"), max_length=300, blank=True)
+    instructions_for_family = models.TextField(
+        _("instructions for the family"),
+        blank=True,
+        help_text=_("Shown to the family in the portal: what to bring, where to go."),
+    )
+    internal_notes = models.TextField(
+        _("internal notes"), blank=True, help_text=_("Never shown to the family or the organization.")
+    )
+    proposed_by_organization = models.BooleanField(_("proposed by the organization"), default=False)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["start"]
+        indexes = [
+            models.Index(fields=["child", "start"]),
+            models.Index(fields=["status", "start"]),
+            models.Index(fields=["case", "start"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5, duration_minutes__lte=24 * 60),
+                name="appointment_duration_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.child.first_name}: {self.provider} {self.start:%Y-%m-%d %H:%M}"
