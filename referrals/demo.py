@@ -13,7 +13,8 @@ def seed_directory():
     return directory_import(directory=SAMPLE_DIRECTORY, stdout=io.StringIO())
 
 
-# family, need description, service name, final status, days since sent, appointment (days ahead, hour) or None
+# family, need (start of its description), service, final status, days since sent,
+# appointment (days ahead, hour) or None
 REFERRALS = [
     ("Hernández household", "Neuromuscular clinic", "Pediatric Neuromuscular Clinic", "accepted", 5, (3, 9)),
     ("Hernández household", "Physical therapy twice", "Pediatric Physical Therapy", "requested", 9, None),
