@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from cases.models import digits_only
+
 from .models import Referral
 from .organization_forms import ORGANIZATION_FORMS
 from .services import (
@@ -42,7 +44,7 @@ def token_in_address(view):
 @token_in_address
 @csrf_protect
 def organization_link(request, token):
-    """The organization reads the minimum about one referral and answers it; the signed token is its only key."""
+    """The organization reads the minimum about one referral and answers it; the token is its only key."""
     try:
         referral = referral_from_token(token)
     except LinkRefused as refused:
@@ -84,6 +86,7 @@ def _answer(referral, action, form):
 def _context(referral, forms):
     """Only what the organization needs: nothing else about the family reaches the template."""
     case = referral.case
+    phone = case.coordinator.phone or case.team.phone
     # The child a proposed appointment is booked for (organization_propose_appointment's rule).
     child = referral.need.child or case.children.order_by("date_of_birth").first()
     return {
@@ -96,7 +99,8 @@ def _context(referral, forms):
         "organization_name": referral.service.organization.name if referral.service_id else "",
         "status": referral.get_status_display(),
         "coordinator_name": str(case.coordinator),
-        "coordinator_phone": case.coordinator.phone or case.team.phone,
+        "coordinator_phone": phone,
+        "coordinator_phone_digits": digits_only(phone),
         "forms": forms,
         "can_accept": referral_can_move(referral.status, Referral.Status.ACCEPTED),
         "can_decline": referral_can_move(referral.status, Referral.Status.REJECTED),
