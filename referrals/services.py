@@ -266,6 +266,8 @@ def organization_answer(*, referral, answer, note=""):
 def organization_propose_appointment(*, referral, start, duration_minutes, place, address="", note=""):
     """The receiving organization proposes an appointment; it is booked for the child and accepted."""
     referral = _lock(referral)
+    if referral.status not in Referral.LINK_OPEN:
+        raise ValidationError(_("This referral is closed."))
     label = _organization_label(referral)
     if start < timezone.now():
         raise ValidationError({"start": _("Propose a date in the future.")})
