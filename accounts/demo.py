@@ -24,12 +24,13 @@ def seed_teams_and_staff():
     """Create the demo teams and staff users; return (teams, logins)."""
     teams = []
     for name, site in TEAMS:
-        team = Team.objects.filter(name=name).first() or team_create(name=name, site=site)
+        team = Team.objects.filter(name=name).first() or team_create(name=name, site=site, phone="555-0100")
         teams.append(team)
     logins = []
     for username, password, role, first, last, team_index in USERS:
         if not User.objects.filter(username=username).exists():
             user_create(
+                phone=f"555-0100 ext. {len(logins) + 11}" if role != User.Role.FAMILY else "",
                 username=username,
                 password=password,
                 role=role,

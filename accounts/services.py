@@ -6,7 +6,7 @@ from .models import Team, User
 
 
 @transaction.atomic
-def user_create(*, username, password, role, first_name="", last_name="", email="", teams=()):
+def user_create(*, username, password, role, first_name="", last_name="", email="", phone="", teams=()):
     """Create a user; administrators get Django admin access, no one else does."""
     user = User(
         username=username,
@@ -14,6 +14,7 @@ def user_create(*, username, password, role, first_name="", last_name="", email=
         first_name=first_name,
         last_name=last_name,
         email=email,
+        phone=phone,
         is_staff=role == User.Role.ADMIN,
         is_superuser=role == User.Role.ADMIN,
     )
@@ -26,9 +27,9 @@ def user_create(*, username, password, role, first_name="", last_name="", email=
 
 
 @transaction.atomic
-def team_create(*, name, site=""):
+def team_create(*, name, site="", phone=""):
     """Create a team of coordinators at one site."""
-    team = Team(name=name, site=site)
+    team = Team(name=name, site=site, phone=phone)
     team.full_clean()
     team.save()
     return team

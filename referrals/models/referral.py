@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecoord.models import TrackedModel, UUIDModel
@@ -226,4 +227,4 @@ class Appointment(TrackedModel):
         ]
 
     def __str__(self):
-        return f"{self.child.first_name}: {self.provider} {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.child.first_name}: {self.provider} {timezone.localtime(self.start):%Y-%m-%d %H:%M}"

@@ -156,14 +156,14 @@ def test_link_page_keeps_the_token_private(client, referral):
     response = client.get(url(referral))
     assert "no-store" in response["Cache-Control"]
     assert "noindex" in response["X-Robots-Tag"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_refused_link_page_keeps_the_token_private_too(client):
     response = client.get(reverse("referrals:organization-link", args=["not-a-token"]))
     assert "no-store" in response["Cache-Control"]
     assert "noindex" in response["X-Robots-Tag"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_reading_the_link_is_in_the_audit_log(client, referral):
