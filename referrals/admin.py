@@ -1,11 +1,14 @@
 from django.contrib import admin
 
 from .models import (
+    Appointment,
     Attribute,
     Language,
     Location,
     Organization,
     Phone,
+    Referral,
+    ReferralEvent,
     Schedule,
     Service,
     ServiceAtLocation,
@@ -130,3 +133,60 @@ class AttributeAdmin(admin.ModelAdmin):
     list_select_related = ["service", "taxonomy_term"]
     raw_id_fields = ["service", "taxonomy_term"]
     readonly_fields = ["uuid"]
+
+
+class ReferralEventInline(admin.TabularInline):
+    model = ReferralEvent
+    extra = 0
+    fields = ["at", "from_status", "to_status", "actor", "actor_label", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # events are written by the referral services only
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    list_display = ["need", "service", "outside_provider", "status", "requested_at", "completed_at"]
+    list_filter = ["status"]
+    search_fields = ["case__family__name", "service__name", "outside_provider"]
+    raw_id_fields = ["need", "case", "service"]
+    readonly_fields = [
+        "uuid",
+        "version",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        "status",
+        "requested_at",
+        "accepted_at",
+        "completed_at",
+        "closed_at",
+    ]
+    inlines = [ReferralEventInline]
+
+
+@admin.register(ReferralEvent)
+class ReferralEventAdmin(admin.ModelAdmin):
+    list_display = ["referral", "from_status", "to_status", "actor", "actor_label", "at"]
+    list_filter = ["to_status"]
+    search_fields = ["referral__case__family__name", "note", "actor_label"]
+    raw_id_fields = ["referral", "actor"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    list_display = ["child", "provider", "start", "status", "transportation_arranged"]
+    list_filter = ["status", "transportation_arranged", "proposed_by_organization"]
+    search_fields = ["provider", "place", "child__first_name", "child__last_name"]
+    raw_id_fields = ["child", "case", "referral"]
+    readonly_fields = ["uuid", "version", "created_at", "created_by", "updated_at", "updated_by"]
+    date_hierarchy = "start"

@@ -78,6 +78,20 @@ def test_every_model_change_has_a_migration():
     assert "No changes detected" in out.getvalue()
 
 
+def test_every_model_of_the_project_is_in_the_admin():
+    from django.apps import apps
+
+    project_apps = {"accounts", "cases", "referrals", "portal", "supervision"}
+    missing = [
+        model.__name__
+        for model in apps.get_models()
+        if model._meta.app_label in project_apps
+        and not model._meta.auto_created
+        and model not in admin.site._registry
+    ]
+    assert missing == []
+
+
 @pytest.mark.django_db
 def test_admin_lists_and_searches_every_registered_model(client):
     client.force_login(AdminFactory())
