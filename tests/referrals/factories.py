@@ -143,3 +143,53 @@ class AttributeFactory(factory.django.DjangoModelFactory):
     hsds_id = sequence_id("attribute")
     service = factory.SubFactory(ServiceFactory)
     taxonomy_term = factory.SubFactory(TaxonomyTermFactory)
+
+
+# Referrals and appointments. Models and case factories are named by path, so
+# this block stands on its own at the end of the file.
+
+
+def _days_ago(days):
+    import datetime
+
+    from django.utils import timezone
+
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A referral sent a day ago to a named outside provider, for an open housing need.
+
+    Pass ``status="draft"`` for one not sent yet (no ``requested_at``), or
+    ``requested_at=`` to say when it was sent.
+    """
+
+    class Meta:
+        model = "referrals.Referral"
+
+    need = factory.SubFactory("tests.cases.factories.NeedFactory")
+    case = factory.SelfAttribute("need.case")
+    service = None
+    outside_provider = factory.Sequence(lambda n: f"Outside Provider {n}")
+    status = "requested"
+    requested_at = factory.LazyAttribute(
+        lambda referral: None if referral.status == "draft" else _days_ago(1)
+    )
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    """A scheduled appointment in a week for a child of the case's family, on no referral."""
+
+    class Meta:
+        model = "referrals.Appointment"
+
+    case = factory.SubFactory("tests.cases.factories.CaseFactory")
+    child = factory.SubFactory(
+        "tests.cases.factories.ChildFactory", family=factory.SelfAttribute("..case.family")
+    )
+    referral = None
+    provider = factory.Sequence(lambda n: f"Clinic {n}")
+    place = "Children's Hospital"
+    start = factory.LazyFunction(lambda: _days_ago(-7))
+    duration_minutes = 60
+    status = "scheduled"

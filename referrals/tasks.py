@@ -1,0 +1,11 @@
+"""Celery tasks for the referrals app: thin wrappers over its services."""
+
+from celery import shared_task
+
+from .followups import follow_up_rules_run
+
+
+@shared_task
+def run_follow_up_rules():
+    """Run the follow-up rules (hourly from Celery beat); returns the tasks created per rule."""
+    return follow_up_rules_run()
