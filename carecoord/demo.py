@@ -3,6 +3,7 @@
 from accounts.demo import seed_teams_and_staff
 from cases.demo import seed_families
 from cases.reference import ensure_reference_data
+from portal.demo import seed_portal
 from referrals.demo import seed_directory, seed_referrals
 
 
@@ -13,4 +14,5 @@ def seed_demo():
     seed_directory()
     seed_families()
     seed_referrals()
+    seed_portal()
     return logins

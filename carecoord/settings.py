@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.PortalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -169,6 +170,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "referrals.tasks.run_follow_up_rules",
         "schedule": 60 * 60,
     },
+    # Appointment reminder emails to families, two days ahead (portal).
+    "appointment-reminders": {
+        "task": "portal.tasks.send_appointment_reminders",
+        "schedule": 60 * 60,
+    },
 }
 
 # Email: console by default; SMTP when EMAIL_HOST is set.
@@ -219,3 +225,7 @@ CARECOORD_CENTER_NAME = os.environ.get("CARECOORD_CENTER_NAME", "carecoord")
 CARECOORD_TRANSITION_AGE = 17
 # Days a receiving organization's signed referral link stays valid.
 REFERRAL_LINK_MAX_AGE_DAYS = int(os.environ.get("REFERRAL_LINK_MAX_AGE_DAYS", "30"))
+# Days a caregiver's portal invitation link stays valid.
+PORTAL_INVITATION_DAYS = int(os.environ.get("PORTAL_INVITATION_DAYS", "7"))
+# The site's address, for links in messages sent without a request (appointment reminders).
+CARECOORD_SITE_URL = os.environ.get("CARECOORD_SITE_URL", "http://127.0.0.1:8000")

@@ -46,9 +46,19 @@ FAMILIES = [
             ("housing", None, "Accessible apartment: ground floor or elevator", "open"),
             ("transportation", None, "Rides to appointments (no car)", "in_progress"),
         ],
+        # In the family's words, so in Spanish: the family portal shows them to María as written.
         "goals": [
-            ("Mateo sees a specialist who knows Duchenne before the end of the month.", True),
-            ("We find an apartment where Mateo can use his wheelchair.", True),
+            (
+                "Que Mateo vea a un especialista en Duchenne antes de fin de mes.",
+                True,
+                "Ir a la cita de la clínica neuromuscular y llevar los informes del médico anterior.",
+            ),
+            (
+                "Encontrar un apartamento donde Mateo pueda usar su silla de ruedas.",
+                True,
+                "Llenar la solicitud de vivienda con la coordinadora esta semana.",
+            ),
+            ("Check eligibility for respite care (not yet discussed with the family).", False),
         ],
     },
     {
@@ -240,9 +250,14 @@ def _seed_family(spec, team, programs, coordinator, supervisor):
             services.need_transition(need=need, actor=coordinator, to=status)
         elif status in Need.RESOLVED:
             services.need_transition(need=need, actor=coordinator, to=status, note="Connected and confirmed.")
-    for text, shared in spec.get("goals", []):
+    for text, shared, *next_steps in spec.get("goals", []):
         services.goal_add(
-            case=case, actor=coordinator, description=text, shared_with_family=shared, target_date=_day(30)
+            case=case,
+            actor=coordinator,
+            description=text,
+            next_steps=next_steps[0] if next_steps else "",
+            shared_with_family=shared,
+            target_date=_day(30),
         )
     services.activity_log(
         case=case,

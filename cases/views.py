@@ -40,7 +40,7 @@ from .forms import (
     TaskForm,
 )
 from .models import Activity, Caregiver, Case, CaseEvent, Child, Consent, Family, Goal, Need, Task
-from .panels import case_panels
+from .panels import case_panels, family_panels
 from .permissions import can_approve_closure, cases_visible_to, families_visible_to
 from .transitions import need_next_statuses
 
@@ -222,6 +222,7 @@ def family_detail(request, uuid):
         "children": family.children.prefetch_related("ed_visits"),
         "consents": family.consents.all(),
         "cases": cases,
+        "panels": family_panels(request, family),
         "today": timezone.localdate(),
     }
     return render(request, "cases/family_detail.html", context)

@@ -1,12 +1,189 @@
+"""The family portal: a caregiver's own family only, in their language, phone first.
+
+Every page finds the family through the signed-in caregiver (``family_required``);
+no address names a family, a child or an appointment.
+"""
+
+import functools
+
+from auditlog.signals import accessed
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_GET
 
 from accounts.permissions import is_family_member
+from cases.models import Family
+from cases.views import add_service_error
+
+from . import services
+from .calendar import calendar_feed
+from .forms import AcceptInvitationForm
+from .models import CalendarFeed
+from .pdf import html_to_pdf
+from .permissions import portal_caregiver
+from .summary import family_summary
+
+# Gone for links that once worked; not found for anything we never made.
+REFUSED_STATUS = {"expired": 410, "revoked": 410, "used": 410, "invalid": 404}
 
 
-@login_required
+def family_required(view):
+    """Portal pages: family users linked to a caregiver; staff get a 404, anonymous users sign in."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not is_family_member(request.user):
+            raise Http404
+        caregiver = portal_caregiver(request.user)
+        if caregiver is None:
+            return render(request, "portal/not_linked.html")
+        request.caregiver = caregiver
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def private(view):
+    """Addresses that carry a secret: keep them out of search engines, Referer headers and caches."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "same-origin"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    return wrapped
+
+
+def _summary(request):
+    family = request.caregiver.family
+    accessed.send(sender=Family, instance=family)
+    return family_summary(family)
+
+
+@family_required
 def home(request):
-    if not is_family_member(request.user):
+    """Upcoming and recent appointments by child, the coordinator, the shared goals."""
+    context = {
+        "summary": _summary(request),
+        "caregiver": request.caregiver,
+        "now": timezone.now(),
+        "has_calendar": CalendarFeed.objects.filter(caregiver=request.caregiver).exists(),
+    }
+    return render(request, "portal/home.html", context)
+
+
+def _print_context(request, *, pdf):
+    return {
+        "summary": _summary(request),
+        "caregiver": request.caregiver,
+        "pdf": pdf,
+        "center": settings.CARECOORD_CENTER_NAME,
+    }
+
+
+@family_required
+def summary_print(request):
+    """The summary to print: one page per child."""
+    return render(request, "portal/summary_print.html", _print_context(request, pdf=False))
+
+
+@family_required
+def summary_pdf(request):
+    """The printable summary as a PDF file."""
+    html = render_to_string("portal/summary_print.html", _print_context(request, pdf=True), request=request)
+    response = HttpResponse(html_to_pdf(html))
+    response["Content-Type"] = "application/pdf"
+    filename = _("appointments") + f"-{timezone.localdate().isoformat()}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@private
+@family_required
+def calendar_settings(request):
+    """The caregiver's private calendar address: make one, make a new one, turn it off."""
+    caregiver = request.caregiver
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.calendar_feed_revoke(caregiver=caregiver, actor=request.user)
+            messages.success(request, _("Your calendar address is turned off."))
+        else:
+            services.calendar_feed_create(caregiver=caregiver, actor=request.user)
+            messages.success(
+                request, _("Your new calendar address is ready. Any earlier address stops working.")
+            )
+        return redirect("portal:calendar")
+    feed = CalendarFeed.objects.filter(caregiver=caregiver).first()
+    context = {"feed": feed}
+    if feed:
+        https = request.build_absolute_uri(reverse("portal:calendar-feed", args=[feed.token]))
+        context.update(feed_url=https, webcal_url="webcal://" + https.split("://", 1)[1])
+    return render(request, "portal/calendar.html", context)
+
+
+@private
+@require_GET
+def calendar_feed_view(request, token):
+    """The .ics a calendar app subscribes to; the token is its only key."""
+    feed = services.calendar_feed_for_token(token)
+    if feed is None:
         raise Http404
-    return render(request, "portal/home.html")
+    caregiver = feed.caregiver
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())
+    with translation.override(services.user_language(caregiver.user, caregiver.family)):
+        body = calendar_feed(family_summary(caregiver.family))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="appointments.ics"'
+    return response
+
+
+@never_cache
+@private
+@csrf_protect
+def invitation_accept(request, token):
+    """The caregiver chooses a username and password and is signed in to the portal."""
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.InvitationRefused as refused:
+        return render(
+            request,
+            "portal/invitation_refused.html",
+            {"reason": refused.reason, "center": settings.CARECOORD_CENTER_NAME},
+            status=REFUSED_STATUS[refused.reason],
+        )
+    caregiver = invitation.caregiver
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        # Opened from the invitation email: speak the family's language until they choose.
+        translation.activate(services.family_language(caregiver.family))
+        request.LANGUAGE_CODE = translation.get_language()
+    form = AcceptInvitationForm(request.POST or None, caregiver=caregiver)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                token=token, username=form.cleaned_data["username"], password=form.cleaned_data["password1"]
+            )
+        except services.InvitationRefused:
+            return redirect("portal:invitation-accept", token=token)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! You can now see your family's appointments here."))
+            return redirect("portal:home")
+    return render(request, "portal/invitation_accept.html", {"form": form, "caregiver": caregiver})

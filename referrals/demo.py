@@ -51,6 +51,8 @@ INSTRUCTIONS = {
     "Llegue 15 minutos antes para registrarse.",
     "en": "Bring the insurance card and the list of medicines. Arrive 15 minutes early to check in.",
 }
+# The Hernández family reads Spanish: what the portal shows them is written in it.
+RIDE_DETAILS = "Transporte de Medicaid: la camioneta la recoge en casa 1 hora antes de la cita."
 
 
 def seed_referrals():
@@ -110,9 +112,7 @@ def seed_referrals():
                 start=start,
                 duration_minutes=60,
                 transportation_arranged=family_name == "Hernández household",
-                transportation_details="Medicaid ride: pick-up 1 hour before"
-                if family_name == "Hernández household"
-                else "",
+                transportation_details=RIDE_DETAILS if family_name == "Hernández household" else "",
                 instructions_for_family=INSTRUCTIONS[
                     "es" if case.family.preferred_language == "es" else "en"
                 ],

@@ -1,0 +1,20 @@
+"""Cross-app notifications the portal listens to."""
+
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.utils import translation
+
+from accounts.models import User
+
+from .services import user_language
+
+
+@receiver(user_logged_in, dispatch_uid="portal.open_in_family_language")
+def open_in_family_language(sender, request, user, **kwargs):
+    """A family user's portal opens in their language; PortalMiddleware sets the cookie on the response."""
+    if request is None or user.role != User.Role.FAMILY:
+        return
+    language = user_language(user)
+    if language:
+        translation.activate(language)
+        request.portal_language = language
