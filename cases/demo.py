@@ -47,11 +47,13 @@ FAMILIES = [
             ("transportation", None, "Rides to appointments (no car)", "in_progress"),
         ],
         # In the family's words, so in Spanish: the family portal shows them to María as written.
+        # (description, shared with the family, next steps, index of the child it is about)
         "goals": [
             (
                 "Que Mateo vea a un especialista en Duchenne antes de fin de mes.",
                 True,
                 "Ir a la cita de la clínica neuromuscular y llevar los informes del médico anterior.",
+                0,
             ),
             (
                 "Encontrar un apartamento donde Mateo pueda usar su silla de ruedas.",
@@ -250,12 +252,15 @@ def _seed_family(spec, team, programs, coordinator, supervisor):
             services.need_transition(need=need, actor=coordinator, to=status)
         elif status in Need.RESOLVED:
             services.need_transition(need=need, actor=coordinator, to=status, note="Connected and confirmed.")
-    for text, shared, *next_steps in spec.get("goals", []):
+    for text, shared, *details in spec.get("goals", []):
+        next_steps = details[0] if details else ""
+        child_index = details[1] if len(details) > 1 else None
         services.goal_add(
             case=case,
             actor=coordinator,
             description=text,
-            next_steps=next_steps[0] if next_steps else "",
+            child=children[child_index] if child_index is not None else None,
+            next_steps=next_steps,
             shared_with_family=shared,
             target_date=_day(30),
         )

@@ -6,6 +6,7 @@ note, an activity or a referral's history by accident.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -32,6 +33,15 @@ APPOINTMENT_FIELDS = (
     "transportation_details",
     "instructions_for_family",
 )
+
+
+def tel_address(phone):
+    """A phone number as a tel: address: its digits (and a leading +), a pause (",") before an extension."""
+    parts = re.split(r"(?i)ext\.?|x", phone, maxsplit=1)
+    number, extension = parts[0], parts[1] if len(parts) > 1 else ""
+    digits = ("+" if number.strip().startswith("+") else "") + re.sub(r"\D", "", number)
+    extension = re.sub(r"\D", "", extension)
+    return f"{digits},{extension}" if extension else digits
 
 
 def map_url(*parts):
@@ -94,6 +104,10 @@ class Coordinator:
     name: str
     phone: str
     email: str
+
+    @property
+    def tel(self):
+        return tel_address(self.phone)
 
 
 @dataclass

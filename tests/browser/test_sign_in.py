@@ -9,8 +9,9 @@ pytestmark = pytest.mark.browser
     ("username", "landing_path", "heading"),
     [
         ("coordinator", "/cases/", "My caseload"),
-        ("supervisor", "/accounts/teams/", "Teams"),
-        ("family", "/portal/", "Welcome"),
+        ("supervisor", "/supervision/", "Team overview"),
+        # The demo family reads Spanish: the portal opens in it ("Welcome, María").
+        ("family", "/portal/", "Bienvenido/a"),
         ("admin", "/", "Administration"),
     ],
 )

@@ -99,7 +99,7 @@ def test_portal_home_shows_what_the_family_needs(english, family_user, booked, c
     # The coordinator, and the shared goal with its next steps.
     assert coordinator.get_full_name() in content
     assert "555-0100 ext. 13" in content
-    assert 'href="tel:555-0100ext.13"' in content
+    assert 'href="tel:5550100,13"' in content
     assert "Mateo sees a Duchenne specialist." in content
     assert "Go to the clinic visit." in content
 
