@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "portal",
+    "supervision",
 ]
 
 MIDDLEWARE = [

@@ -14,5 +14,6 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),
     path("portal/", include("portal.urls")),
+    path("supervision/", include("supervision.urls")),
     path("admin/", admin.site.urls),
 ]

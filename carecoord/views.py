@@ -13,7 +13,7 @@ def home(request):
     """Send each role to its own start page."""
     destinations = {
         User.Role.COORDINATOR: "cases:caseload",
-        User.Role.SUPERVISOR: "accounts:team-list",
+        User.Role.SUPERVISOR: "supervision:overview",
         User.Role.FAMILY: "portal:home",
     }
     destination = destinations.get(request.user.role)

@@ -24,7 +24,7 @@ def test_anonymous_visitor_is_sent_to_sign_in(client):
     ("factory", "destination"),
     [
         (CoordinatorFactory, "cases:caseload"),
-        (SupervisorFactory, "accounts:team-list"),
+        (SupervisorFactory, "supervision:overview"),
         (FamilyUserFactory, "portal:home"),
     ],
 )

@@ -1,0 +1,133 @@
+"""The team overview: what each coordinator carries and what waits, counted in the database.
+
+Each measure is defined once here, as a filter; the overview counts it per
+coordinator and the list behind each number applies the very same filter, so a
+number and its list never disagree.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, DateTimeField, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Activity, Case, Task
+from referrals.models import Referral
+
+from .expressions import DaysBetween
+from .permissions import cases_supervised_by, people_supervised_by
+
+# A family not contacted for this many days is flagged.
+CONTACT_DAYS = 30
+# A case not reviewed by a supervisor for this many days is due for review.
+REVIEW_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str
+    # Which list shows the rows behind the number: "cases", "tasks", "referrals" or "closures".
+    list_kind: str
+
+
+MEASURES = [
+    Measure("open", _("Open cases"), "cases"),
+    Measure("urgent", _("Urgent"), "cases"),
+    Measure("no_contact", _("No contact in 30 days"), "cases"),
+    Measure("overdue_tasks", _("Overdue tasks"), "tasks"),
+    Measure("waiting_referrals", _("Referrals waiting for an answer"), "referrals"),
+    Measure("closures", _("Closures awaiting approval"), "closures"),
+    Measure("not_reviewed", _("Not reviewed in 90 days"), "cases"),
+]
+MEASURES_BY_KEY = {measure.key: measure for measure in MEASURES}
+CASE_MEASURES = [measure.key for measure in MEASURES if measure.list_kind in ("cases", "closures")]
+
+
+def case_condition(key, now):
+    """The filter on Case behind a case measure of the overview."""
+    is_open = ~Q(status=Case.Status.CLOSED)
+    if key == "open":
+        return is_open
+    if key == "urgent":
+        return is_open & Q(urgent=True)
+    if key == "no_contact":
+        # A case opened less than 30 days ago has not yet gone 30 days without contact.
+        since = now - datetime.timedelta(days=CONTACT_DAYS)
+        recent_contact = Activity.objects.filter(
+            case=OuterRef("pk"), kind__in=Activity.CONTACT_KINDS, occurred_at__gte=since
+        )
+        return is_open & Q(opened_at__lte=since) & ~Exists(recent_contact)
+    if key == "closures":
+        return Q(status=Case.Status.CLOSURE_REQUESTED)
+    if key == "not_reviewed":
+        # Never reviewed: the first review is due 90 days after the case opened.
+        since = now - datetime.timedelta(days=REVIEW_DAYS)
+        return is_open & (Q(reviewed_at__lte=since) | Q(reviewed_at__isnull=True, opened_at__lte=since))
+    raise KeyError(key)
+
+
+def supervised_cases(user, key, now=None):
+    """The cases behind a case measure, in the teams ``user`` leads."""
+    return cases_supervised_by(user).filter(case_condition(key, now or timezone.now()))
+
+
+def overdue_tasks(user, today=None):
+    """Open tasks past their due date on the open cases of the led teams."""
+    today = today or timezone.localdate()
+    return Task.objects.filter(
+        case__in=cases_supervised_by(user).open(), completed_at__isnull=True, due_on__lt=today
+    )
+
+
+def waiting_referrals(user, now=None):
+    """Referrals still ``requested`` longer than their program's answer limit, on open cases.
+
+    The limit is each case's program's ``referral_answer_days``, compared in the
+    database, so programs with different limits are counted in one query.
+    """
+    now = now or timezone.now()
+    return (
+        Referral.objects.filter(
+            case__in=cases_supervised_by(user).open(),
+            status=Referral.Status.REQUESTED,
+            requested_at__isnull=False,
+        )
+        .alias(waited_days=DaysBetween(Value(now, output_field=DateTimeField()), F("requested_at")))
+        .filter(waited_days__gte=F("case__program__referral_answer_days"))
+    )
+
+
+def count_per(queryset, key):
+    """The number of ``queryset`` rows whose ``key`` is the outer row: a correlated COUNT, 0 when none."""
+    counted = (
+        queryset.filter(**{key: OuterRef("pk")})
+        .order_by()
+        .values(key)
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+def overview_rows(user, now=None):
+    """One row per supervised coordinator with every measure, in one query."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    counts = {key: count_per(supervised_cases(user, key, now), "coordinator") for key in CASE_MEASURES}
+    counts["overdue_tasks"] = count_per(overdue_tasks(user, today), "assignee")
+    counts["waiting_referrals"] = count_per(waiting_referrals(user, now), "case__coordinator")
+    return people_supervised_by(user).annotate(**counts)
+
+
+def overview_totals(user, now=None):
+    """The same measures over the whole of the led teams (three queries)."""
+    now = now or timezone.now()
+    totals = cases_supervised_by(user).aggregate(
+        **{key: Count("pk", filter=case_condition(key, now)) for key in CASE_MEASURES}
+    )
+    totals["overdue_tasks"] = overdue_tasks(user, timezone.localdate(now)).count()
+    totals["waiting_referrals"] = waiting_referrals(user, now).count()
+    return totals

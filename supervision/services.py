@@ -1,0 +1,41 @@
+"""Every write of the supervision app. Views call these; each runs in one transaction."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cases.services import case_reassign
+
+from .models import ReportDownload
+
+
+@transaction.atomic
+def cases_reassign(*, cases, coordinator, reason, actor):
+    """Give every case in ``cases`` to ``coordinator`` with one reason: all of them, or none.
+
+    Each case goes through ``case_reassign`` (history event, review task for the
+    new coordinator); a refusal for any case undoes the whole batch and names it.
+    """
+    cases = sorted(cases, key=lambda case: case.pk)
+    if not cases:
+        raise ValidationError({"cases": _("Choose at least one case to reassign.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the case is reassigned.")})
+    for case in cases:
+        try:
+            case_reassign(case=case, actor=actor, coordinator=coordinator, reason=reason)
+        except ValidationError as error:
+            raise ValidationError(
+                _("Nothing was reassigned. %(family)s: %(problem)s")
+                % {"family": case.family, "problem": " ".join(error.messages)}
+            ) from error
+    return cases
+
+
+@transaction.atomic
+def report_download_record(*, user, report, parameters):
+    """Record that ``user`` downloaded ``report`` with ``parameters``, now."""
+    download = ReportDownload(user=user, report=report, parameters=parameters)
+    download.full_clean()
+    download.save()
+    return download

@@ -1,0 +1,46 @@
+import datetime
+
+import pytest
+
+from supervision.reports import ReportParameters
+
+from .datasets import overview_dataset, report_dataset
+
+START, END = datetime.date(2025, 1, 1), datetime.date(2025, 3, 31)
+
+
+@pytest.fixture
+def report_data(db):
+    return report_dataset()
+
+
+@pytest.fixture
+def overview_data(db):
+    return overview_dataset()
+
+
+@pytest.fixture
+def parameters(report_data):
+    """Builds the report parameters of the supervisor of team A, for the report range by default."""
+    from accounts.permissions import teams_led_by
+
+    def build(user=None, start=START, end=END, team=None, program=None, group="team"):
+        user = user or report_data.supervisor
+        teams = teams_led_by(user)
+        return ReportParameters(
+            user=user,
+            start=start,
+            end=end,
+            teams=teams.filter(pk=team.pk) if team else teams,
+            team=team,
+            program=program,
+            group=group,
+        )
+
+    return build
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The datasets make several users; hashing their passwords properly is slow and tests nothing here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
