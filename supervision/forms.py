@@ -25,7 +25,9 @@ class CoordinatorFilterForm(forms.Form):
     )
 
     def value(self, name, default=None):
-        return (self.cleaned_data.get(name) if self.is_valid() else None) or default
+        """A field's value, or ``default`` when it is missing or malformed (the rest still applies)."""
+        self.is_valid()
+        return self.cleaned_data.get(name) or default
 
 
 class CaseChoiceField(forms.ModelMultipleChoiceField):
