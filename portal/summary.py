@@ -176,7 +176,9 @@ def family_summary(family, *, now=None):
     today = timezone.localdate(now)
     children = {
         child.pk: ChildSummary(first_name=child.first_name, last_name=child.last_name)
-        for child in family.children.order_by("date_of_birth", "pk").only("pk", "first_name", "last_name")
+        for child in family.children.order_by("date_of_birth", "pk").only(
+            "pk", "family_id", "first_name", "last_name"
+        )
     }
     appointments = (
         Appointment.objects.filter(child__family=family, start__gte=now - datetime.timedelta(days=PAST_DAYS))

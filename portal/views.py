@@ -146,6 +146,7 @@ def calendar_feed_view(request, token):
         raise Http404
     caregiver = feed.caregiver
     CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())
+    accessed.send(sender=Family, instance=caregiver.family)
     with translation.override(services.user_language(caregiver.user, caregiver.family)):
         body = calendar_feed(family_summary(caregiver.family))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -126,3 +126,17 @@ def test_feed_address_is_private(client, caregiver, family_user):
     response = client.get(feed_url(feed))
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_feed_query_count_does_not_grow_with_appointments(
+    client, case, mateo, caregiver, family_user, django_assert_max_num_queries, count
+):
+    for index in range(count):
+        PortalAppointmentFactory(
+            case=case, child=mateo, start=timezone.now() + datetime.timedelta(days=index)
+        )
+    feed = services.calendar_feed_create(caregiver=caregiver, actor=family_user)
+    with django_assert_max_num_queries(7):
+        response = client.get(feed_url(feed))
+    assert len(Calendar.from_ical(response.content).walk("VEVENT")) == count

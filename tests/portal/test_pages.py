@@ -247,7 +247,7 @@ def test_portal_home_query_count_does_not_grow_with_appointments(
         )
         GoalFactory(case=case, child=children[index % 3])
     client.force_login(user)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("portal:home"))
     assert response.status_code == 200
     assert response.content.decode().count("portal-appointment ") >= count // 2
