@@ -5,6 +5,7 @@ from cases.demo import seed_families
 from cases.reference import ensure_reference_data
 from portal.demo import seed_portal
 from referrals.demo import seed_directory, seed_referrals
+from supervision.demo import seed_supervision_history
 
 
 def seed_demo():
@@ -15,4 +16,5 @@ def seed_demo():
     seed_families()
     seed_referrals()
     seed_portal()
+    seed_supervision_history()
     return logins

@@ -439,15 +439,15 @@ def ed_report(p):
     )
     columns = [
         _("Team"),
-        _("Children with a mental-health ED visit"),
-        _("Contacted within target"),
-        _("Share contacted"),
-        _("With a shared goal"),
-        _("Share with a shared goal"),
-        _("Returned within 30 days"),
-        _("Share returned within 30 days"),
-        _("Returned within 90 days"),
-        _("Share returned within 90 days"),
+        _("Children"),
+        _("Contacted in time"),
+        _("% contacted"),
+        _("Shared goal"),
+        _("% with a shared goal"),
+        _("Returned in 30 days"),
+        _("% returned in 30 days"),
+        _("Returned in 90 days"),
+        _("% returned in 90 days"),
     ]
 
     def cells(row):
@@ -459,9 +459,11 @@ def ed_report(p):
         name="ed-follow-up",
         title=_("ED mental-health follow-up"),
         description=_(
-            "Each child with a mental-health ED visit in the range, counted once, from the first one. "
-            "Contacted: a call, visit, message or meeting with the family after discharge, within the "
-            "program's follow-up target. Returns: any later ED visit, counted up to today."
+            "Children: each child with a mental-health ED visit in the range, counted once, from the "
+            "first visit. Contacted in time: a call, visit, message or meeting with the family after "
+            "discharge, within the program's follow-up target. Shared goal: a goal shared with the "
+            "family, for the child or the whole family. Returned: any later ED visit within 30 or 90 "
+            "days of discharge, up to today."
         ),
         columns=columns,
         rows=[cells(row) for row in rows],

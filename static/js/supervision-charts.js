@@ -8,6 +8,9 @@
   }
   // Colour-blind-safe palette (Okabe–Ito), dark enough on white.
   var COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"];
+  // Lines that meet stay apart by their markers and dashes, not by colour alone.
+  var POINTS = ["circle", "rect", "triangle", "rectRot", "star", "crossRot"];
+  var DASHES = [[], [6, 4], [2, 3], [10, 3, 2, 3], [], [6, 4]];
   var locale = document.documentElement.lang || "en";
 
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
@@ -25,8 +28,10 @@
         borderColor: colour,
         backgroundColor: bar ? colour : colour + "33",
         borderWidth: 2,
-        pointRadius: 3,
-        tension: 0.2
+        borderDash: bar ? [] : DASHES[index % DASHES.length],
+        pointStyle: POINTS[index % POINTS.length],
+        pointRadius: bar ? 0 : 4,
+        tension: 0
       };
     });
     new Chart(canvas, {
@@ -38,7 +43,9 @@
         maintainAspectRatio: false,
         animation: false,
         scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
-        plugins: { legend: { display: !bar || datasets.length > 1, position: "bottom" } }
+        plugins: {
+          legend: { display: !bar || datasets.length > 1, position: "bottom", labels: { usePointStyle: true } }
+        }
       }
     });
   });
