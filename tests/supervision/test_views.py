@@ -453,3 +453,14 @@ def test_csv_queries_do_not_grow_with_the_data(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("supervision:report-csv", args=["ed-follow-up"]))
     assert response.status_code == 200
+
+
+def test_a_spanish_csv_equals_the_spanish_table(client, report_data):
+    client.force_login(report_data.supervisor)
+    page = client.get(reverse("supervision:reports"), REPORT_QUERY, HTTP_ACCEPT_LANGUAGE="es")
+    tables = _tables(page.content.decode())
+    assert tables["cases"][1] == ["Team A", "5", "4", "31,0"]
+    response = client.get(
+        reverse("supervision:report-csv", args=["cases"]), REPORT_QUERY, HTTP_ACCEPT_LANGUAGE="es"
+    )
+    assert list(csv.reader(io.StringIO(response.content.decode()))) == tables["cases"]
