@@ -2,7 +2,7 @@
 
 import csv
 import functools
-import uuid
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -203,7 +203,7 @@ def _uuids(values):
     found = []
     for value in values:
         try:
-            found.append(uuid.UUID(value))
+            found.append(UUID(value))
         except ValueError:
             continue
     return found

@@ -92,7 +92,7 @@ def _referral(need, status, requested, accepted=None, completed=None, closed=Non
 def report_dataset():
     """The report range is 2025-01-01 to 2025-03-31; see the tests for every expected figure."""
     team_a, team_b = TeamFactory(name="Team A"), TeamFactory(name="Team B")
-    supervisor = SupervisorFactory(teams=[team_a], username="sup")
+    supervisor = SupervisorFactory(teams=[team_a], username="sup", first_name="Sam", last_name="Rivera")
     alice = CoordinatorFactory(teams=[team_a], first_name="Alice", last_name="Adams")
     bob = CoordinatorFactory(teams=[team_a], first_name="Bob", last_name="Brown")
     carol = CoordinatorFactory(teams=[team_b], first_name="Carol", last_name="Cole")
@@ -193,7 +193,7 @@ def overview_dataset():
         return now - datetime.timedelta(days=days, hours=hours)
 
     team_a, team_b = TeamFactory(name="Team A"), TeamFactory(name="Team B")
-    supervisor = SupervisorFactory(teams=[team_a], username="sup")
+    supervisor = SupervisorFactory(teams=[team_a], username="sup", first_name="Sam", last_name="Rivera")
     alice = CoordinatorFactory(teams=[team_a], first_name="Alice", last_name="Adams")
     bob = CoordinatorFactory(teams=[team_a], first_name="Bob", last_name="Brown")
     carol = CoordinatorFactory(teams=[team_b], first_name="Carol", last_name="Cole")

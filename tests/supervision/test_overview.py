@@ -68,7 +68,7 @@ def test_the_overview_page_links_each_number_to_its_list(client, overview_data):
     assert f'href="/supervision/tasks/?coordinator={alice.uuid}"' in content
     assert f'href="/supervision/referrals/?coordinator={alice.uuid}"' in content
     assert f'href="/supervision/closures/?coordinator={alice.uuid}"' in content
-    assert "Carol" not in content
+    assert "Carol Cole" not in content
 
 
 def _listed(client, url, **query):

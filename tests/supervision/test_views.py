@@ -6,6 +6,7 @@ import io
 from html.parser import HTMLParser
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -170,7 +171,7 @@ def test_reassigning_several_cases_records_history_and_a_review_task_for_each(ca
 def test_a_refused_case_undoes_the_whole_batch(cases, supervisor, bob):
     cases[1].coordinator = bob
     cases[1].save()
-    with pytest.raises(Exception, match="Nothing was reassigned. Nguyen household"):
+    with pytest.raises(ValidationError, match="Nothing was reassigned. Nguyen household"):
         cases_reassign(cases=cases, coordinator=bob, reason="Alice is on leave", actor=supervisor)
     cases[0].refresh_from_db()
     assert cases[0].coordinator.first_name == "Alice"
