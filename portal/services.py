@@ -82,7 +82,11 @@ def invitation_create(*, caregiver, actor, link_for):
     once the transaction commits.
     """
     _require_manager(actor, caregiver)
-    caregiver = Caregiver.objects.select_for_update().select_related("family", "user").get(pk=caregiver.pk)
+    caregiver = (
+        Caregiver.objects.select_for_update(of=("self",))
+        .select_related("family", "user")
+        .get(pk=caregiver.pk)
+    )
     if has_portal_access(caregiver):
         raise ValidationError(_("%(caregiver)s already has portal access.") % {"caregiver": caregiver})
     now = timezone.now()
@@ -191,7 +195,7 @@ def portal_access_remove(*, caregiver, actor):
     """Remove a caregiver's portal access: the login is deactivated (so its session ends at the
     next request), pending invitations stop working and the calendar address is turned off."""
     _require_manager(actor, caregiver)
-    caregiver = Caregiver.objects.select_for_update().select_related("user").get(pk=caregiver.pk)
+    caregiver = Caregiver.objects.select_for_update(of=("self",)).select_related("user").get(pk=caregiver.pk)
     if not has_portal_access(caregiver):
         raise ValidationError(_("%(caregiver)s has no portal access.") % {"caregiver": caregiver})
     user = caregiver.user
