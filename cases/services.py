@@ -4,10 +4,11 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from carecoord.services import StaleEdit, check_version, lock, save_tracked  # noqa: F401 - StaleEdit for callers
 
 from .closure import closure_blockers
 from .models import (
@@ -30,51 +31,12 @@ from .permissions import can_approve_closure, can_work_case
 from .transitions import case_can_move, need_can_move
 
 
-class StaleEdit(ValidationError):
-    """The record changed since the form was opened; nothing was saved."""
-
-    def __init__(self, instance):
-        when = formats.date_format(timezone.localtime(instance.updated_at), "DATETIME_FORMAT")
-        who = str(instance.updated_by) if instance.updated_by else _("someone")
-        super().__init__(
-            _(
-                "This record was changed by %(who)s at %(when)s since you opened it. Nothing was saved: "
-                "review the current values and make your change again."
-            )
-            % {"who": who, "when": when},
-            code="stale",
-        )
-        self.instance = instance
-
-
 class ClosureBlocked(ValidationError):
     """The case still has open work; ``blockers`` lists it."""
 
     def __init__(self, blockers):
         super().__init__(_("The case cannot close yet."), code="closure_blocked")
         self.blockers = blockers
-
-
-def _lock(instance):
-    """Re-read ``instance`` under a row lock for the rest of the transaction."""
-    return type(instance).objects.select_for_update().get(pk=instance.pk)
-
-
-def _check_version(current, version):
-    if version is not None and int(version) != current.version:
-        raise StaleEdit(current)
-
-
-def _save(instance, actor, *, created=False):
-    """Stamp who changed the record, bump its version, validate and save."""
-    if created:
-        instance.created_by = actor
-    else:
-        instance.version += 1
-    instance.updated_by = actor
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 # Fields that change only through their own lifecycle service (transition,
@@ -135,39 +97,39 @@ def family_create(*, actor, team, **fields):
     """Create a household owned by ``team``."""
     family = Family(team=team, **fields)
     _refresh_family_keys(family)
-    return _save(family, actor, created=True)
+    return save_tracked(family, actor, created=True)
 
 
 @transaction.atomic
 def family_update(*, family, actor, version, **fields):
     """Change a household's details, refusing a stale form."""
-    family = _lock(family)
-    _check_version(family, version)
+    family = lock(family)
+    check_version(family, version)
     _apply(family, fields)
     _refresh_family_keys(family)
-    return _save(family, actor)
+    return save_tracked(family, actor)
 
 
 @transaction.atomic
 def family_archive(*, family, actor, reason):
     """Archive a household that has no open case; families are never deleted."""
-    family = _lock(family)
+    family = lock(family)
     if family.cases.open().exists():
         raise ValidationError(_("Close the family's open cases before archiving it."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the family is archived.")})
     family.archived_at = timezone.now()
     family.archived_reason = reason.strip()
-    return _save(family, actor)
+    return save_tracked(family, actor)
 
 
 @transaction.atomic
 def family_unarchive(*, family, actor):
     """Bring an archived household back to the active list."""
-    family = _lock(family)
+    family = lock(family)
     family.archived_at = None
     family.archived_reason = ""
-    return _save(family, actor)
+    return save_tracked(family, actor)
 
 
 @transaction.atomic
@@ -176,18 +138,18 @@ def caregiver_add(*, family, actor, **fields):
     caregiver = Caregiver(family=family, **fields)
     caregiver.phone_digits = digits_only(caregiver.phone)
     caregiver.search_name = search_key(caregiver.first_name, caregiver.last_name)
-    return _save(caregiver, actor, created=True)
+    return save_tracked(caregiver, actor, created=True)
 
 
 @transaction.atomic
 def caregiver_update(*, caregiver, actor, version, **fields):
     """Change a caregiver's details, refusing a stale form."""
-    caregiver = _lock(caregiver)
-    _check_version(caregiver, version)
+    caregiver = lock(caregiver)
+    check_version(caregiver, version)
     _apply(caregiver, fields)
     caregiver.phone_digits = digits_only(caregiver.phone)
     caregiver.search_name = search_key(caregiver.first_name, caregiver.last_name)
-    return _save(caregiver, actor)
+    return save_tracked(caregiver, actor)
 
 
 @transaction.atomic
@@ -195,17 +157,17 @@ def child_add(*, family, actor, **fields):
     """Add a child to a household."""
     child = Child(family=family, **fields)
     child.search_name = search_key(child.first_name, child.last_name)
-    return _save(child, actor, created=True)
+    return save_tracked(child, actor, created=True)
 
 
 @transaction.atomic
 def child_update(*, child, actor, version, **fields):
     """Change a child's details, refusing a stale form."""
-    child = _lock(child)
-    _check_version(child, version)
+    child = lock(child)
+    check_version(child, version)
     _apply(child, fields)
     child.search_name = search_key(child.first_name, child.last_name)
-    return _save(child, actor)
+    return save_tracked(child, actor)
 
 
 def possible_duplicates(*, families, phones=(), children=()):
@@ -238,7 +200,7 @@ def possible_duplicates(*, families, phones=(), children=()):
 def consent_record(*, family, actor, **fields):
     """Record the family's permission to share information with outside providers."""
     consent = Consent(family=family, **fields)
-    _save(consent, actor, created=True)
+    save_tracked(consent, actor, created=True)
     for case in family.cases.open():
         _event(
             case,
@@ -252,14 +214,14 @@ def consent_record(*, family, actor, **fields):
 @transaction.atomic
 def consent_withdraw(*, consent, actor, reason):
     """Withdraw a consent; it stays on file, no longer in force."""
-    consent = _lock(consent)
+    consent = lock(consent)
     if consent.withdrawn_at:
         raise ValidationError(_("This consent was already withdrawn."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the consent is withdrawn.")})
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_reason = reason.strip()
-    _save(consent, actor)
+    save_tracked(consent, actor)
     for case in consent.family.cases.open():
         _event(
             case, CaseEvent.Kind.CONSENT, actor, note=_("Consent withdrawn: %(reason)s") % {"reason": reason}
@@ -290,7 +252,7 @@ def case_open(*, family, program, coordinator, actor, children=(), urgent=False,
         source=source,
         summary=summary,
     )
-    _save(case, actor, created=True)
+    save_tracked(case, actor, created=True)
     if children:
         case.children.set(children)
     _event(case, CaseEvent.Kind.OPENED, actor, to_status=case.status)
@@ -300,11 +262,11 @@ def case_open(*, family, program, coordinator, actor, children=(), urgent=False,
 @transaction.atomic
 def case_update(*, case, actor, version, children=None, **fields):
     """Change a case's details (urgency, summary, source, children in focus)."""
-    case = _lock(case)
+    case = lock(case)
     _require_case_access(actor, case)
-    _check_version(case, version)
+    check_version(case, version)
     _apply(case, fields, protected=CASE_LIFECYCLE_FIELDS)
-    _save(case, actor)
+    save_tracked(case, actor)
     if children is not None:
         case.children.set(children)
     return case
@@ -322,7 +284,7 @@ def _move_case(case, target, actor, *, kind, note=""):
     _ensure_case_can_move(case, target)
     previous = case.status
     case.status = target
-    _save(case, actor)
+    save_tracked(case, actor)
     _event(case, kind, actor, from_status=previous, to_status=target, note=note)
     return case
 
@@ -330,7 +292,7 @@ def _move_case(case, target, actor, *, kind, note=""):
 @transaction.atomic
 def case_activate(*, case, actor):
     """Intake is done: the case is being worked."""
-    case = _lock(case)
+    case = lock(case)
     _require_case_access(actor, case)
     # Closure requests go back through the supervisor, closed cases through reopen.
     if case.status != Case.Status.INTAKE:
@@ -341,7 +303,7 @@ def case_activate(*, case, actor):
 @transaction.atomic
 def case_request_closure(*, case, actor, reason, note=""):
     """Ask a supervisor to close the case; refused while anything is still open."""
-    case = _lock(case)
+    case = lock(case)
     _require_case_access(actor, case)
     if reason not in Case.ClosureReason.values:
         raise ValidationError({"reason": _("Choose a closure reason.")})
@@ -360,7 +322,7 @@ def case_request_closure(*, case, actor, reason, note=""):
 @transaction.atomic
 def case_approve_closure(*, case, actor, note=""):
     """A supervisor of the case's team closes it; what is open still blocks it."""
-    case = _lock(case)
+    case = lock(case)
     if not can_approve_closure(actor, case):
         raise PermissionDenied
     if case.status != Case.Status.CLOSURE_REQUESTED:
@@ -375,7 +337,7 @@ def case_approve_closure(*, case, actor, note=""):
 @transaction.atomic
 def case_return_closure(*, case, actor, comment):
     """A supervisor sends a closure request back to the coordinator with a comment."""
-    case = _lock(case)
+    case = lock(case)
     if not can_approve_closure(actor, case):
         raise PermissionDenied
     if not comment.strip():
@@ -391,7 +353,7 @@ def case_return_closure(*, case, actor, comment):
 @transaction.atomic
 def case_reopen(*, case, actor, reason):
     """Reopen a closed case, with a reason."""
-    case = _lock(case)
+    case = lock(case)
     _require_case_access(actor, case)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the case is reopened.")})
@@ -409,7 +371,7 @@ def case_reopen(*, case, actor, reason):
 @transaction.atomic
 def case_reassign(*, case, actor, coordinator, reason):
     """Give a case to another coordinator of its team, who gets a review task."""
-    case = _lock(case)
+    case = lock(case)
     if not can_approve_closure(actor, case):
         raise PermissionDenied
     if not reason.strip():
@@ -419,7 +381,7 @@ def case_reassign(*, case, actor, coordinator, reason):
         raise ValidationError({"coordinator": _("The case is already assigned to this coordinator.")})
     previous = case.coordinator
     case.coordinator = coordinator
-    _save(case, actor)
+    save_tracked(case, actor)
     _event(
         case,
         CaseEvent.Kind.REASSIGNED,
@@ -441,13 +403,13 @@ def case_reassign(*, case, actor, coordinator, reason):
 @transaction.atomic
 def case_review(*, case, actor, note):
     """A supervisor reviews a case and leaves a note the coordinator sees."""
-    case = _lock(case)
+    case = lock(case)
     if not can_approve_closure(actor, case):
         raise PermissionDenied
     if not note.strip():
         raise ValidationError({"note": _("Write the review note.")})
     case.reviewed_at = timezone.now()
-    _save(case, actor)
+    save_tracked(case, actor)
     _event(case, CaseEvent.Kind.REVIEWED, actor, note=note.strip())
     return case
 
@@ -503,7 +465,7 @@ def need_add(*, case, actor, category, description, child=None):
         raise ValidationError(_("Reopen the case before adding needs."))
     _check_child(case, child)
     need = Need(case=case, category=category, description=description, child=child)
-    _save(need, actor, created=True)
+    save_tracked(need, actor, created=True)
     _event(case, CaseEvent.Kind.NEED_ADDED, actor, to_status=need.status, note=str(need))
     return need
 
@@ -511,20 +473,20 @@ def need_add(*, case, actor, category, description, child=None):
 @transaction.atomic
 def need_update(*, need, actor, version, **fields):
     """Change what a need says, refusing a stale form."""
-    need = _lock(need)
+    need = lock(need)
     _require_case_access(actor, need.case)
-    _check_version(need, version)
+    check_version(need, version)
     _check_child(need.case, fields.get("child", need.child))
     _apply(need, fields, protected=NEED_LIFECYCLE_FIELDS)
-    return _save(need, actor)
+    return save_tracked(need, actor)
 
 
 @transaction.atomic
 def need_transition(*, need, actor, to, note="", version=None):
     """Move a need along its lifecycle; met, unmet and declined need a resolution note."""
-    need = _lock(need)
+    need = lock(need)
     _require_case_access(actor, need.case)
-    _check_version(need, version)
+    check_version(need, version)
     if not need.case.is_open:
         raise ValidationError(_("Reopen the case before changing its needs."))
     if not need_can_move(need.status, to):
@@ -542,7 +504,7 @@ def need_transition(*, need, actor, to, note="", version=None):
         need.resolved_at = None
     previous = need.status
     need.status = to
-    _save(need, actor)
+    save_tracked(need, actor)
     _event(
         need.case,
         CaseEvent.Kind.NEED,
@@ -562,18 +524,18 @@ def goal_add(*, case, actor, **fields):
     """Add a goal to the shared plan of care."""
     _require_case_access(actor, case)
     _check_child(case, fields.get("child"))
-    return _save(Goal(case=case, **fields), actor, created=True)
+    return save_tracked(Goal(case=case, **fields), actor, created=True)
 
 
 @transaction.atomic
 def goal_update(*, goal, actor, version, **fields):
     """Change a goal, refusing a stale form."""
-    goal = _lock(goal)
+    goal = lock(goal)
     _require_case_access(actor, goal.case)
-    _check_version(goal, version)
+    check_version(goal, version)
     _check_child(goal.case, fields.get("child", goal.child))
     _apply(goal, fields)
-    return _save(goal, actor)
+    return save_tracked(goal, actor)
 
 
 @transaction.atomic
@@ -586,7 +548,7 @@ def activity_log(*, case, actor, kind, minutes, summary, occurred_at=None, with_
     activity = Activity(
         case=case, kind=kind, minutes=minutes, summary=summary, occurred_at=occurred_at, with_whom=with_whom
     )
-    return _save(activity, actor, created=True)
+    return save_tracked(activity, actor, created=True)
 
 
 @transaction.atomic
@@ -595,7 +557,7 @@ def task_create(*, case, actor, title, assignee, due_on, details="", rule_key=""
     if not assignee.is_active or not assignee.teams.filter(pk=case.team_id).exists():
         raise ValidationError({"assignee": _("Assign the task to a member of the case's team.")})
     task = Task(case=case, title=title, assignee=assignee, due_on=due_on, details=details, rule_key=rule_key)
-    return _save(task, actor, created=True)
+    return save_tracked(task, actor, created=True)
 
 
 def task_create_once(*, rule_key, **kwargs):
@@ -609,23 +571,23 @@ def task_create_once(*, rule_key, **kwargs):
 @transaction.atomic
 def task_complete(*, task, actor):
     """Mark a task done."""
-    task = _lock(task)
+    task = lock(task)
     _require_case_access(actor, task.case)
     if task.completed_at:
         raise ValidationError(_("This task is already complete."))
     task.completed_at = timezone.now()
     task.completed_by = actor
-    return _save(task, actor)
+    return save_tracked(task, actor)
 
 
 @transaction.atomic
 def task_reopen(*, task, actor):
     """Undo a task's completion."""
-    task = _lock(task)
+    task = lock(task)
     _require_case_access(actor, task.case)
     task.completed_at = None
     task.completed_by = None
-    return _save(task, actor)
+    return save_tracked(task, actor)
 
 
 # ED visits
@@ -663,7 +625,7 @@ def edvisit_record(
     )
     if follow_up and reason == EDVisit.Reason.MENTAL_HEALTH_CRISIS:
         visit.case = _ed_follow_up_case(child=child, actor=actor)
-    _save(visit, actor, created=True)
+    save_tracked(visit, actor, created=True)
     if visit.case:
         _event(visit.case, CaseEvent.Kind.ED_VISIT, actor, note=_("ED visit: %(visit)s") % {"visit": visit})
     if follow_up and visit.case and reason == EDVisit.Reason.MENTAL_HEALTH_CRISIS:

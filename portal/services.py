@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from carecoord.services import lock
 from cases.models import Caregiver, Family
 from referrals.models import Appointment
 
@@ -59,10 +60,6 @@ def site_url(path):
 def _require_manager(actor, caregiver):
     if not caregivers_managed_by(actor).filter(pk=caregiver.pk).exists():
         raise PermissionDenied
-
-
-def _lock(instance):
-    return type(instance).objects.select_for_update().get(pk=instance.pk)
 
 
 def has_portal_access(caregiver):
@@ -128,7 +125,7 @@ def _send_invitation(invitation, caregiver, link, actor):
 def invitation_revoke(*, invitation, actor):
     """Stop an invitation that has not been used yet."""
     _require_manager(actor, invitation.caregiver)
-    invitation = _lock(invitation)
+    invitation = lock(invitation)
     if invitation.state != PortalInvitation.State.PENDING:
         raise ValidationError(_("This invitation can no longer be used; there is nothing to revoke."))
     invitation.revoked_at = timezone.now()
@@ -162,7 +159,7 @@ def invitation_accept(*, token, username, password):
     access was removed before gets their old login back, with the new name and password.
     """
     invitation = invitation_from_token(token, lock=True)
-    caregiver = _lock(invitation.caregiver)
+    caregiver = lock(invitation.caregiver)
     user = caregiver.user or User(role=User.Role.FAMILY)
     if user.role != User.Role.FAMILY:
         raise InvitationRefused("invalid")
@@ -220,7 +217,7 @@ def _require_own_or_managed(actor, caregiver):
 def calendar_feed_create(*, caregiver, actor):
     """Give the caregiver a new private calendar address; the previous one stops working."""
     _require_own_or_managed(actor, caregiver)
-    caregiver = _lock(caregiver)
+    caregiver = lock(caregiver)
     CalendarFeed.objects.filter(caregiver=caregiver).delete()
     feed = CalendarFeed(caregiver=caregiver, token=new_secret())
     feed.full_clean()

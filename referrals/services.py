@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carecoord.services import check_version, lock, save_tracked
 from cases.models import CaseEvent, Need, ServiceCategory
 from cases.permissions import can_work_case
-from cases.services import StaleEdit, need_transition
+from cases.services import need_transition
 
 from .models import Appointment, Referral, ReferralEvent
 from .models.referral import new_link_key
@@ -51,21 +52,6 @@ class LinkRefused(Exception):
     def __init__(self, reason):
         super().__init__(reason)
         self.reason = reason
-
-
-def _lock(instance):
-    return type(instance).objects.select_for_update().get(pk=instance.pk)
-
-
-def _save(instance, actor, *, created=False):
-    if created:
-        instance.created_by = actor
-    else:
-        instance.version += 1
-    instance.updated_by = actor
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 def _require_case_access(actor, case):
@@ -116,7 +102,7 @@ def referral_create(
         outside_contact=outside_contact.strip(),
         note=note.strip(),
     )
-    _save(referral, actor, created=True)
+    save_tracked(referral, actor, created=True)
     ReferralEvent.objects.create(referral=referral, to_status=referral.status, actor=actor)
     if send:
         referral = referral_transition(referral=referral, to=Referral.Status.REQUESTED, actor=actor)
@@ -131,10 +117,9 @@ def referral_transition(*, referral, to, actor=None, actor_label="", note="", ve
     cancelled and on-hold need a reason. ``actor`` is None when the receiving
     organization answers through its link (``actor_label`` names it).
     """
-    referral = _lock(referral)
+    referral = lock(referral)
     _require_case_access(actor, referral.case)
-    if version is not None and int(version) != referral.version:
-        raise StaleEdit(referral)
+    check_version(referral, version)
     if not referral_can_move(referral.status, to):
         raise ValidationError(
             _("A referral cannot go from “%(current)s” to “%(target)s”.")
@@ -159,7 +144,7 @@ def referral_transition(*, referral, to, actor=None, actor_label="", note="", ve
         referral.status_reason = note
     if to in Referral.TERMINAL:
         referral.closed_at = now
-    _save(referral, actor)
+    save_tracked(referral, actor)
     ReferralEvent.objects.create(
         referral=referral, from_status=previous, to_status=to, actor=actor, actor_label=actor_label, note=note
     )
@@ -177,15 +162,14 @@ def referral_transition(*, referral, to, actor=None, actor_label="", note="", ve
 @transaction.atomic
 def referral_update(*, referral, actor, version, **fields):
     """Change a referral's recipient or note while it is still a draft or waiting for an answer."""
-    referral = _lock(referral)
+    referral = lock(referral)
     _require_case_access(actor, referral.case)
-    if int(version) != referral.version:
-        raise StaleEdit(referral)
+    check_version(referral, version)
     if referral.is_terminal:
         raise ValidationError(_("A closed referral cannot be changed."))
     for name, value in fields.items():
         setattr(referral, name, value)
-    return _save(referral, actor)
+    return save_tracked(referral, actor)
 
 
 # The receiving organization's signed link
@@ -224,10 +208,10 @@ def referral_from_token(token):
 @transaction.atomic
 def referral_link_revoke(*, referral, actor):
     """Invalidate every link given out for this referral; a new one can be shared."""
-    referral = _lock(referral)
+    referral = lock(referral)
     _require_case_access(actor, referral.case)
     referral.link_key = new_link_key()
-    _save(referral, actor)
+    save_tracked(referral, actor)
     ReferralEvent.objects.create(
         referral=referral,
         from_status=referral.status,
@@ -246,7 +230,7 @@ def _organization_label(referral):
 @transaction.atomic
 def organization_answer(*, referral, answer, note=""):
     """The receiving organization accepts, declines or marks the service delivered through its link."""
-    referral = _lock(referral)
+    referral = lock(referral)
     targets = {
         "accept": Referral.Status.ACCEPTED,
         "decline": Referral.Status.REJECTED,
@@ -265,7 +249,7 @@ def organization_answer(*, referral, answer, note=""):
 @transaction.atomic
 def organization_propose_appointment(*, referral, start, duration_minutes, place, address="", note=""):
     """The receiving organization proposes an appointment; it is booked for the child and accepted."""
-    referral = _lock(referral)
+    referral = lock(referral)
     if referral.status not in Referral.LINK_OPEN:
         raise ValidationError(_("This referral is closed."))
     label = _organization_label(referral)
@@ -287,7 +271,7 @@ def organization_propose_appointment(*, referral, start, duration_minutes, place
     )
     if appointment.child is None:
         raise ValidationError(_("The case has no child to book the appointment for."))
-    _save(appointment, None, created=True)
+    save_tracked(appointment, None, created=True)
     when = timezone.localtime(start).strftime("%Y-%m-%d %H:%M")
     ReferralEvent.objects.create(
         referral=referral,
@@ -314,7 +298,7 @@ def appointment_create(*, child, actor, case=None, referral=None, **fields):
         if child.family_id != case.family_id:
             raise ValidationError({"child": _("The child must belong to the case's family.")})
     appointment = Appointment(child=child, case=case, referral=referral, **fields)
-    _save(appointment, actor, created=True)
+    save_tracked(appointment, actor, created=True)
     if case is not None:
         CaseEvent.objects.create(
             case=case,
@@ -328,14 +312,13 @@ def appointment_create(*, child, actor, case=None, referral=None, **fields):
 @transaction.atomic
 def appointment_update(*, appointment, actor, version, **fields):
     """Change an appointment's details, refusing a stale form."""
-    appointment = _lock(appointment)
+    appointment = lock(appointment)
     if appointment.case_id:
         _require_case_access(actor, appointment.case)
-    if int(version) != appointment.version:
-        raise StaleEdit(appointment)
+    check_version(appointment, version)
     for name, value in fields.items():
         setattr(appointment, name, value)
-    return _save(appointment, actor)
+    return save_tracked(appointment, actor)
 
 
 @transaction.atomic
@@ -343,7 +326,7 @@ def appointment_set_status(
     *, appointment, actor, status, complete_referral=False, mark_need_met=False, note=""
 ):
     """Record what happened to an appointment; attended can complete its referral and meet its need."""
-    appointment = _lock(appointment)
+    appointment = lock(appointment)
     if appointment.case_id:
         _require_case_access(actor, appointment.case)
     if appointment.status == status:
@@ -351,7 +334,7 @@ def appointment_set_status(
     if status not in Appointment.Status.values:
         raise ValidationError(_("Unknown appointment status."))
     appointment.status = status
-    _save(appointment, actor)
+    save_tracked(appointment, actor)
     if appointment.case_id:
         CaseEvent.objects.create(
             case=appointment.case,
