@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carecoord.models import UUIDModel
 
@@ -28,7 +29,7 @@ class PortalInvitation(UUIDModel):
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting to be used")
         USED = "used", _("Used")
-        EXPIRED = "expired", _("Expired")
+        EXPIRED = "expired", pgettext_lazy("invitation state", "Expired")
         REVOKED = "revoked", _("Revoked")
 
     caregiver = models.ForeignKey(

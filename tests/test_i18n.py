@@ -18,9 +18,17 @@ def test_every_spanish_message_is_translated():
 
 def test_compiled_spanish_catalogue_is_up_to_date():
     """The committed .mo holds exactly what the .po says, so no gettext tools are needed."""
-    compiled = {entry.msgid: entry.msgstr for entry in polib.mofile(str(LOCALE / "django.mo")) if entry.msgid}
+    compiled = {
+        (entry.msgctxt, entry.msgid): entry.msgstr
+        for entry in polib.mofile(str(LOCALE / "django.mo"))
+        if entry.msgid
+    }
     catalogue = polib.pofile(str(LOCALE / "django.po"))
-    source = {entry.msgid: entry.msgstr for entry in catalogue.translated_entries() if not entry.msgid_plural}
+    source = {
+        (entry.msgctxt, entry.msgid): entry.msgstr
+        for entry in catalogue.translated_entries()
+        if not entry.msgid_plural
+    }
     assert {msgid: compiled.get(msgid) for msgid in source} == source
 
 
@@ -36,3 +44,11 @@ def test_sign_in_page_speaks_spanish_after_switching(client):
 def test_browser_language_picks_spanish(client):
     response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="es")
     assert "Iniciar sesión" in response.content.decode()
+
+
+def test_expired_agrees_with_the_consent_and_the_invitation_it_describes():
+    from django.utils import translation
+
+    with translation.override("es"):
+        assert translation.pgettext("consent state", "Expired") == "Vencido"
+        assert translation.pgettext("invitation state", "Expired") == "Vencida"
