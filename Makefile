@@ -28,11 +28,15 @@ run: install
 	@echo "Serving on http://127.0.0.1:8000"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# Tests run in parallel, one process per core (one test database each); every browser
+# test goes to the same worker, so the demo data is seeded once (see tests/conftest.py).
+XDIST ?= -n auto --dist loadgroup
+
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 test-fast: install
-	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not browser" $(XDIST) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -14,6 +14,9 @@ def chromium_available():
 
 def pytest_collection_modifyitems(config, items):
     browser_items = [item for item in items if "browser" in item.keywords]
+    for item in browser_items:
+        # One xdist worker runs every browser test, so the demo data is seeded once (--dist loadgroup).
+        item.add_marker(pytest.mark.xdist_group("browser"))
     if not browser_items or chromium_available():
         return
     if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
@@ -37,6 +40,22 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             yellow=True,
             bold=True,
         )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Users are made in most tests; hashing their passwords properly is slow and tests nothing.
+
+    Django's testing documentation recommends a fast hasher for tests. The
+    override is enabled once for the session (and sends ``setting_changed``, so
+    Django's cached list of hashers is rebuilt).
+    """
+    from django.test import override_settings
+
+    override = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    override.enable()
+    yield
+    override.disable()
 
 
 @pytest.fixture(autouse=True)

@@ -94,12 +94,41 @@ def _close(context, page, request):
     context.close()
 
 
-@pytest.fixture
-def demo_data(transactional_db, settings):
-    """The demo data set, loaded as `make run` loads it."""
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """The demo data set, seeded once per session as `make run` seeds it, kept as a serialized snapshot.
+
+    Seeding goes through every app's services and takes seconds; restoring the
+    snapshot into each browser test's fresh database takes a fraction of that.
+    The seed itself is rolled back, so tests that do not ask for it start empty.
+    """
+    from django.db import connection, transaction
+
     from carecoord.demo import seed_demo
 
-    return {username: password for _role, username, password in seed_demo()}
+    with django_db_blocker.unblock(), transaction.atomic():
+        logins = {username: password for _role, username, password in seed_demo()}
+        snapshot = connection.creation.serialize_db_to_string()
+        transaction.set_rollback(True)
+    return logins, snapshot
+
+
+@pytest.fixture
+def demo_data(demo_snapshot, transactional_db):
+    """The demo data, restored from the session's snapshot; returns the passwords by username."""
+    from auditlog.context import disable_auditlog
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    logins, snapshot = demo_snapshot
+    # The flush before this test made content types again under new ids; the snapshot's rows
+    # (and the permissions and audit entries pointing at them) come back with their own ids.
+    ContentType.objects.all().delete()
+    # The snapshot holds the audit entries of the seeding already: restoring rows logs nothing new.
+    with disable_auditlog():
+        connection.creation.deserialize_db_from_string(snapshot)
+    ContentType.objects.clear_cache()
+    return dict(logins)
 
 
 def sign_in(page, live_server, username, password):

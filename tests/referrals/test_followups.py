@@ -284,6 +284,8 @@ def test_beat_runs_the_rules_every_hour(settings):
     from carecoord.celery import app
 
     entry = app.conf.beat_schedule["follow-up-rules"]
+    # What a worker does when it starts: import every app's tasks module.
+    app.loader.import_default_modules()
     assert entry["task"] == "referrals.tasks.run_follow_up_rules"
     assert entry["schedule"] == 60 * 60
     assert entry["task"] in app.tasks

@@ -61,7 +61,8 @@ def make_referral(need, status=S.REQUESTED):
     return referral
 
 
-ALLOWED = [(current, target) for current, targets in REFERRAL_ALLOWED.items() for target in targets]
+# In the order of the status list, never a set's: every xdist worker must collect the same tests.
+ALLOWED = [(current, target) for current in S for target in S if target in REFERRAL_ALLOWED[current]]
 REFUSED = [
     (current, target)
     for current, target in itertools.product(S, S)

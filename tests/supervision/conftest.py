@@ -38,9 +38,3 @@ def parameters(report_data):
         )
 
     return build
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The datasets make several users; hashing their passwords properly is slow and tests nothing here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
