@@ -1,7 +1,6 @@
 """The case side of care coordination: families, children, cases and their work."""
 
 import datetime
-import unicodedata
 
 from django.conf import settings
 from django.db import models
@@ -11,20 +10,24 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecoord.models import TrackedModel, UUIDModel
+from carecoord.text import digits_only, search_key
 
 from .querysets import CaseQuerySet, FamilyQuerySet, TaskQuerySet
 
 
-def digits_only(value):
-    """Phone numbers are matched on their digits alone."""
-    return "".join(character for character in value or "" if character.isdigit())
+class SearchKeys:
+    """A record found by name (and phone): its derived search keys come from the fields it names.
 
+    ``refresh_search_keys()`` is the one way the keys are filled, by the
+    services before they save and by the test factories.
+    """
 
-def search_key(*parts):
-    """Lower-case, accent-free text, so "María" is found by "maria" on every database."""
-    text = " ".join(part for part in parts if part)
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    SEARCH_NAME_FIELDS = ()
+
+    def refresh_search_keys(self):
+        self.search_name = search_key(*(getattr(self, name) for name in self.SEARCH_NAME_FIELDS))
+        if hasattr(self, "phone_digits"):
+            self.phone_digits = digits_only(self.phone)
 
 
 class Program(UUIDModel):
@@ -98,8 +101,10 @@ class ServiceCategory(UUIDModel):
         return self.code in self.HOUSEHOLD_CODES
 
 
-class Family(TrackedModel):
+class Family(SearchKeys, TrackedModel):
     """A household: the unit a case is opened for."""
+
+    SEARCH_NAME_FIELDS = ("name",)
 
     class Language(models.TextChoices):
         ENGLISH = "en", _("English")
@@ -162,8 +167,10 @@ class Family(TrackedModel):
         return self.get_preferred_language_display()
 
 
-class Caregiver(TrackedModel):
+class Caregiver(SearchKeys, TrackedModel):
     """A parent or guardian in a family; may have a portal login."""
+
+    SEARCH_NAME_FIELDS = ("first_name", "last_name")
 
     class Relationship(models.TextChoices):
         MOTHER = "mother", _("Mother")
@@ -204,7 +211,11 @@ class Caregiver(TrackedModel):
         return f"{self.first_name} {self.last_name}"
 
 
-class Child(TrackedModel):
+class Child(SearchKeys, TrackedModel):
+    """A child of a household; age is derived from the date of birth."""
+
+    SEARCH_NAME_FIELDS = ("first_name", "last_name")
+
     family = models.ForeignKey(
         Family, verbose_name=_("family"), on_delete=models.PROTECT, related_name="children"
     )

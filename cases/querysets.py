@@ -8,11 +8,7 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-
-def _search_key(value):
-    from .models import search_key
-
-    return search_key(value)
+from carecoord.text import search_key
 
 
 class FamilyQuerySet(models.QuerySet):
@@ -44,7 +40,7 @@ class FamilyQuerySet(models.QuerySet):
                 | Exists(Child.objects.filter(family=OuterRef("pk"), mrn__iexact=text.strip()))
             )
         queryset = self
-        for word in _search_key(text).split():
+        for word in search_key(text).split():
             # One "pk IN (a UNION b UNION c)" per word: each part is a trigram-indexed
             # lookup on PostgreSQL, so no table is scanned whole.
             matching = (

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from carecoord.services import StaleEdit, check_version, lock, save_tracked  # noqa: F401 - StaleEdit for callers
+from carecoord.text import digits_only, search_key
 
 from .closure import closure_blockers
 from .models import (
@@ -24,8 +25,6 @@ from .models import (
     Need,
     Program,
     Task,
-    digits_only,
-    search_key,
 )
 from .permissions import can_approve_closure, can_work_case
 from .transitions import case_can_move, need_can_move
@@ -84,11 +83,6 @@ def _require_case_access(actor, case):
         raise PermissionDenied
 
 
-def _refresh_family_keys(family):
-    family.phone_digits = digits_only(family.phone)
-    family.search_name = search_key(family.name)
-
-
 # Families, caregivers, children
 
 
@@ -96,7 +90,7 @@ def _refresh_family_keys(family):
 def family_create(*, actor, team, **fields):
     """Create a household owned by ``team``."""
     family = Family(team=team, **fields)
-    _refresh_family_keys(family)
+    family.refresh_search_keys()
     return save_tracked(family, actor, created=True)
 
 
@@ -106,7 +100,7 @@ def family_update(*, family, actor, version, **fields):
     family = lock(family)
     check_version(family, version)
     _apply(family, fields)
-    _refresh_family_keys(family)
+    family.refresh_search_keys()
     return save_tracked(family, actor)
 
 
@@ -136,8 +130,7 @@ def family_unarchive(*, family, actor):
 def caregiver_add(*, family, actor, **fields):
     """Add a parent or guardian to a household."""
     caregiver = Caregiver(family=family, **fields)
-    caregiver.phone_digits = digits_only(caregiver.phone)
-    caregiver.search_name = search_key(caregiver.first_name, caregiver.last_name)
+    caregiver.refresh_search_keys()
     return save_tracked(caregiver, actor, created=True)
 
 
@@ -147,8 +140,7 @@ def caregiver_update(*, caregiver, actor, version, **fields):
     caregiver = lock(caregiver)
     check_version(caregiver, version)
     _apply(caregiver, fields)
-    caregiver.phone_digits = digits_only(caregiver.phone)
-    caregiver.search_name = search_key(caregiver.first_name, caregiver.last_name)
+    caregiver.refresh_search_keys()
     return save_tracked(caregiver, actor)
 
 
@@ -156,7 +148,7 @@ def caregiver_update(*, caregiver, actor, version, **fields):
 def child_add(*, family, actor, **fields):
     """Add a child to a household."""
     child = Child(family=family, **fields)
-    child.search_name = search_key(child.first_name, child.last_name)
+    child.refresh_search_keys()
     return save_tracked(child, actor, created=True)
 
 
@@ -166,7 +158,7 @@ def child_update(*, child, actor, version, **fields):
     child = lock(child)
     check_version(child, version)
     _apply(child, fields)
-    child.search_name = search_key(child.first_name, child.last_name)
+    child.refresh_search_keys()
     return save_tracked(child, actor)
 
 

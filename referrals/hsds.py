@@ -14,7 +14,6 @@ import datetime
 import io
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -22,6 +21,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from carecoord.text import match_words
 from cases.models import ServiceCategory
 
 from .models import (
@@ -94,17 +94,10 @@ CATEGORY_NAMES = {
 INSURANCE_TAXONOMIES = {"insurance", "insurance accepted"}
 
 
-def normalize(value):
-    """Lower-case, accent-free words: "Speech-Language Pathology" → "speech language pathology"."""
-    decomposed = unicodedata.normalize("NFKD", (value or "").casefold())
-    plain = "".join(character for character in decomposed if not unicodedata.combining(character))
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
-
-
 def category_code_for_term(name, code=""):
     """The ServiceCategory code a taxonomy term's name or code maps to, or None."""
-    known_codes = {normalize(value): value for value in Code.values}
-    for candidate in (normalize(code), normalize(name)):
+    known_codes = {match_words(value): value for value in Code.values}
+    for candidate in (match_words(code), match_words(name)):
         if candidate in known_codes:
             return known_codes[candidate]
         if candidate in CATEGORY_NAMES:
@@ -808,7 +801,7 @@ def refresh_derived():
         categories, insurance = set(), set()
         for attribute in service.attributes.all():
             term = terms[attribute.taxonomy_term_id]
-            if normalize(term.taxonomy) in INSURANCE_TAXONOMIES:
+            if match_words(term.taxonomy) in INSURANCE_TAXONOMIES:
                 insurance.add(term.name)
                 continue
             seen = set()

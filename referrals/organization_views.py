@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from cases.models import digits_only
+from carecoord.text import digits_only
 
 from .models import Referral
 from .organization_forms import ORGANIZATION_FORMS

@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
-from cases.models import search_key
+from carecoord.text import search_key
 
 # A service that lists no language of its own is taken to be delivered in English.
 ENGLISH = {"en", "eng", "english"}

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from carecoord.models import UUIDModel
-from cases.models import search_key
+from carecoord.text import search_key
 
 from ..querysets import ServiceQuerySet
 

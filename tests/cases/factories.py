@@ -2,8 +2,9 @@
 
 Defaults are valid records: a case's coordinator is a member of the family's
 team, a resolved need has its resolution note, a closed case its reason and
-date. The search keys (``search_name``, ``phone_digits``) are filled the way
-the services fill them, so factory-made families are found by search.
+date. The search keys (``search_name``, ``phone_digits``) are filled by the
+records' own ``refresh_search_keys()``, as the services fill them, so
+factory-made families are found by search.
 """
 
 import datetime
@@ -11,6 +12,7 @@ import datetime
 import factory
 from django.utils import timezone
 
+from carecoord.text import search_key
 from cases.models import (
     Activity,
     Caregiver,
@@ -24,8 +26,6 @@ from cases.models import (
     Program,
     ServiceCategory,
     Task,
-    digits_only,
-    search_key,
 )
 from tests.accounts.factories import CoordinatorFactory, TeamFactory
 
@@ -66,7 +66,21 @@ def ed_program():
     return EDProgramFactory()
 
 
-class FamilyFactory(factory.django.DjangoModelFactory):
+class SearchableFactory(factory.django.DjangoModelFactory):
+    """Fills a record's search keys the way the services do, before it is saved."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        instance = model_class(*args, **kwargs)
+        instance.refresh_search_keys()
+        instance.save()
+        return instance
+
+
+class FamilyFactory(SearchableFactory):
     class Meta:
         model = Family
 
@@ -79,11 +93,9 @@ class FamilyFactory(factory.django.DjangoModelFactory):
     state = "MA"
     postal_code = "02118"
     team = factory.SubFactory(TeamFactory)
-    phone_digits = factory.LazyAttribute(lambda family: digits_only(family.phone))
-    search_name = factory.LazyAttribute(lambda family: search_key(family.name))
 
 
-class CaregiverFactory(factory.django.DjangoModelFactory):
+class CaregiverFactory(SearchableFactory):
     class Meta:
         model = Caregiver
 
@@ -93,13 +105,9 @@ class CaregiverFactory(factory.django.DjangoModelFactory):
     relationship = Caregiver.Relationship.MOTHER
     phone = factory.Sequence(lambda n: f"(857) 555-{n % 10000:04d}")
     is_primary = True
-    phone_digits = factory.LazyAttribute(lambda caregiver: digits_only(caregiver.phone))
-    search_name = factory.LazyAttribute(
-        lambda caregiver: search_key(caregiver.first_name, caregiver.last_name)
-    )
 
 
-class ChildFactory(factory.django.DjangoModelFactory):
+class ChildFactory(SearchableFactory):
     class Meta:
         model = Child
 
@@ -107,7 +115,6 @@ class ChildFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name")
     last_name = factory.LazyAttribute(lambda child: child.family.name)
     date_of_birth = factory.Faker("date_between", start_date="-16y", end_date="-1y")
-    search_name = factory.LazyAttribute(lambda child: search_key(child.first_name, child.last_name))
 
 
 class ConsentFactory(factory.django.DjangoModelFactory):

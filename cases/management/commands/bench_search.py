@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from accounts.models import Team, User
-from cases.models import Caregiver, Child, Family, digits_only, search_key
+from cases.models import Caregiver, Child, Family
 
 FIRST = [
     "María",
@@ -112,36 +112,27 @@ class Command(BaseCommand):
             for index in range(start, start + size):
                 last = rng.choice(LAST)
                 phone = f"555-{rng.randint(100, 999)}-{index % 10000:04d}"
-                families.append(
-                    Family(
-                        team=team,
-                        name=f"{last} household",
-                        search_name=search_key(f"{last} household"),
-                        phone=phone,
-                        phone_digits=digits_only(phone),
-                    )
-                )
+                family = Family(team=team, name=f"{last} household", phone=phone)
+                family.refresh_search_keys()
+                families.append(family)
             Family.objects.bulk_create(families)
             caregivers, children = [], []
             for offset, family in enumerate(families):
                 first, last = rng.choice(FIRST), family.name.split()[0]
-                caregivers.append(
-                    Caregiver(
-                        family=family, first_name=first, last_name=last, search_name=search_key(first, last)
-                    )
-                )
+                caregiver = Caregiver(family=family, first_name=first, last_name=last)
+                caregiver.refresh_search_keys()
+                caregivers.append(caregiver)
                 child_first = rng.choice(FIRST)
                 born = f"{rng.randint(2008, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-                children.append(
-                    Child(
-                        family=family,
-                        first_name=child_first,
-                        last_name=last,
-                        date_of_birth=born,
-                        mrn=f"MRN-{start + offset:07d}",
-                        search_name=search_key(child_first, last),
-                    )
+                child = Child(
+                    family=family,
+                    first_name=child_first,
+                    last_name=last,
+                    date_of_birth=born,
+                    mrn=f"MRN-{start + offset:07d}",
                 )
+                child.refresh_search_keys()
+                children.append(child)
             Caregiver.objects.bulk_create(caregivers)
             Child.objects.bulk_create(children)
             self.stdout.write(f"  created {start + size} families")
