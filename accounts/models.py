@@ -1,13 +1,19 @@
+import uuid
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from carecoord.models import UUIDModel
+
+def uuid_field():
+    """The random UUID a record is addressed by in URLs (accounts sits below carecoord's UUIDModel)."""
+    return models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
 
 
-class Team(UUIDModel):
+class Team(models.Model):
     """A group of coordinators at one site, led by supervisors."""
 
+    uuid = uuid_field()
     name = models.CharField(_("name"), max_length=120, unique=True)
     site = models.CharField(_("site"), max_length=120, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -22,7 +28,7 @@ class Team(UUIDModel):
         return self.name
 
 
-class User(UUIDModel, AbstractUser):
+class User(AbstractUser):
     class Role(models.TextChoices):
         COORDINATOR = "coordinator", _("Coordinator")
         SUPERVISOR = "supervisor", _("Supervisor")
@@ -30,7 +36,9 @@ class User(UUIDModel, AbstractUser):
         ADMIN = "admin", _("Administrator")
 
     STAFF_ROLES = (Role.COORDINATOR, Role.SUPERVISOR, Role.ADMIN)
+    SUPERVISING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 
+    uuid = uuid_field()
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.COORDINATOR)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(

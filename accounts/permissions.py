@@ -38,9 +38,20 @@ def staff_visible_to(user):
     )
 
 
+def has_role(user, *roles):
+    """The one role check: an active, signed-in user whose role is one of ``roles``."""
+    return user.is_authenticated and user.is_active and user.role in roles
+
+
 def is_staff_member(user):
-    return user.is_authenticated and user.is_active and user.role in User.STAFF_ROLES
+    """Coordinators, supervisors and administrators: the people who work cases."""
+    return has_role(user, *User.STAFF_ROLES)
 
 
 def is_family_member(user):
-    return user.is_authenticated and user.is_active and user.role == User.Role.FAMILY
+    return has_role(user, User.Role.FAMILY)
+
+
+def is_supervising(user):
+    """Supervisors and administrators: who reach the supervision pages."""
+    return has_role(user, *User.SUPERVISING_ROLES)

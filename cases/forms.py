@@ -5,6 +5,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from carecoord.forms import DateInput, DateTimeInput, StaffChoiceField, StatusChangeForm, VersionedForm
+
 from .models import (
     Activity,
     Caregiver,
@@ -18,34 +20,6 @@ from .models import (
     Program,
     ServiceCategory,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class VersionedForm(forms.ModelForm):
-    """An edit form that carries the version it was opened on."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
-
-    def service_fields(self):
-        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
 class FamilyForm(VersionedForm):
@@ -106,11 +80,6 @@ class ConsentForm(forms.ModelForm):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=300)
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
 
 
 class CaseForm(VersionedForm):
@@ -181,25 +150,11 @@ class NeedForm(VersionedForm):
         self.fields["child"].empty_label = _("The household")
 
 
-class NeedStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"))
-    note = forms.CharField(
-        label=_("Resolution note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when the need is met, unmet or declined."),
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, choices, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [(status.value, status.label) for status in choices]
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("status") in Need.RESOLVED and not (cleaned.get("note") or "").strip():
-            self.add_error("note", _("Write a resolution note: what happened with this need."))
-        return cleaned
+class NeedStatusForm(StatusChangeForm):
+    note_label = _("Resolution note")
+    note_help_text = _("Required when the need is met, unmet or declined.")
+    note_required_for = Need.RESOLVED
+    note_required_message = _("Write a resolution note: what happened with this need.")
 
 
 class GoalForm(VersionedForm):

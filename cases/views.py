@@ -1,12 +1,10 @@
 """Case pages: thin views that parse the request, call a service or a queryset, and render."""
 
 import csv
-import functools
 
 from auditlog.signals import accessed
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import CharField, Count, F, Prefetch, Q, Value
 from django.http import Http404, HttpResponse
@@ -17,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from accounts.permissions import is_staff_member, staff_visible_to
+from accounts.permissions import staff_visible_to
+from carecoord.web import PAGE_SIZE, add_service_error, current_values, run_form, staff_required
 
 from . import services
 from .closure import closure_blockers
@@ -44,68 +43,7 @@ from .panels import case_panels, family_panels
 from .permissions import can_approve_closure, cases_visible_to, families_visible_to
 from .transitions import need_next_statuses
 
-PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 15
-
-
-def staff_required(view):
-    """Staff pages: anonymous users sign in, everyone else who is not staff gets a 404."""
-
-    @functools.wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_staff_member(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def add_service_error(form, error):
-    """Show a service's refusal on the form, on the field it names when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for message in errors:
-                form.add_error(
-                    field if field in form.fields else None, message.message % (message.params or {})
-                )
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
-def current_values(form, instance):
-    """(label, value) pairs of a record as it is now, shown beside a refused stale form."""
-    rows = []
-    for name, field in form.fields.items():
-        if name == "version" or not hasattr(instance, name):
-            continue
-        display = getattr(instance, f"get_{name}_display", None)
-        value = display() if display else getattr(instance, name)
-        if hasattr(value, "all"):
-            value = ", ".join(str(item) for item in value.all())
-        rows.append((field.label, value))
-    return rows
-
-
-def run_form(request, form, run):
-    """Validate ``form`` and call ``run(cleaned_data)``; return (result, stale record or None).
-
-    A refusal from the service lands on the form; a stale edit keeps what the user
-    typed, moves the form to the current version and reports who changed it.
-    """
-    if request.method != "POST" or not form.is_valid():
-        return None, None
-    try:
-        return run(form.cleaned_data), None
-    except services.StaleEdit as error:
-        form.data = form.data.copy()
-        form.data["version"] = str(error.instance.version)
-        form.add_error(None, error.message)
-        return None, error.instance
-    except ValidationError as error:
-        add_service_error(form, error)
-        return None, None
 
 
 # Caseload, search and export
@@ -631,8 +569,6 @@ def _case_action(request, case, form, run, *, title, success, blockers=()):
         except services.ClosureBlocked as error:
             blockers = error.blockers
             form.add_error(None, error.message)
-        except PermissionDenied:
-            raise Http404 from None
         except ValidationError as error:
             add_service_error(form, error)
         else:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.views import staff_required
+from carecoord.web import staff_required
 
 from . import services
 from .models import PortalInvitation

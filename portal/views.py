@@ -1,6 +1,6 @@
 """The family portal: a caregiver's own family only, in their language, phone first.
 
-Every page finds the family through the signed-in caregiver (``family_required``);
+Every page finds the family through the signed-in caregiver (``caregiver_required``);
 no address names a family, a child or an appointment.
 """
 
@@ -10,7 +10,6 @@ from auditlog.signals import accessed
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,9 +21,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import is_family_member
+from carecoord.web import add_service_error, family_required, private
 from cases.models import Family
-from cases.views import add_service_error
 
 from . import services
 from .calendar import calendar_feed
@@ -38,14 +36,16 @@ from .summary import family_summary
 REFUSED_STATUS = {"expired": 410, "revoked": 410, "used": 410, "invalid": 404}
 
 
-def family_required(view):
-    """Portal pages: family users linked to a caregiver; staff get a 404, anonymous users sign in."""
+def caregiver_required(view):
+    """Portal pages: a family user whose login is linked to a caregiver (``request.caregiver``).
+
+    Staff get a 404 and anonymous visitors sign in (``family_required``); a
+    family login that is linked to no caregiver is told so.
+    """
 
     @functools.wraps(view)
-    @login_required
+    @family_required
     def wrapper(request, *args, **kwargs):
-        if not is_family_member(request.user):
-            raise Http404
         caregiver = portal_caregiver(request.user)
         if caregiver is None:
             return render(request, "portal/not_linked.html")
@@ -55,27 +55,13 @@ def family_required(view):
     return wrapper
 
 
-def private(view):
-    """Addresses that carry a secret: keep them out of search engines, Referer headers and caches."""
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "same-origin"
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-    return wrapped
-
-
 def _summary(request):
     family = request.caregiver.family
     accessed.send(sender=Family, instance=family)
     return family_summary(family)
 
 
-@family_required
+@caregiver_required
 def home(request):
     """Upcoming and recent appointments by child, the coordinator, the shared goals."""
     context = {
@@ -96,13 +82,13 @@ def _print_context(request, *, pdf):
     }
 
 
-@family_required
+@caregiver_required
 def summary_print(request):
     """The summary to print: one page per child."""
     return render(request, "portal/summary_print.html", _print_context(request, pdf=False))
 
 
-@family_required
+@caregiver_required
 def summary_pdf(request):
     """The printable summary as a PDF file."""
     html = render_to_string("portal/summary_print.html", _print_context(request, pdf=True), request=request)
@@ -115,7 +101,7 @@ def summary_pdf(request):
 
 
 @private
-@family_required
+@caregiver_required
 def calendar_settings(request):
     """The caregiver's private calendar address: make one, make a new one, turn it off."""
     caregiver = request.caregiver

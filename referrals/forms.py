@@ -2,9 +2,11 @@ from django import forms
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from carecoord.forms import DateTimeInput, StatusChangeForm, VersionedForm
 from cases.models import Family, ServiceCategory
 
 from .models import Appointment, Language, Location
+from .transitions import REASON_REQUIRED
 
 # Languages a directory search always offers, whatever the directory lists.
 LANGUAGE_CODES = ("en", "es")
@@ -101,13 +103,6 @@ class DirectorySearchForm(forms.Form):
 # Referrals and appointments
 
 
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
 class ReferralForm(forms.Form):
     service = forms.ModelChoiceField(
         label=_("Directory service"),
@@ -140,24 +135,12 @@ class ReferralForm(forms.Form):
         return cleaned
 
 
-class ReferralStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"))
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when the referral is rejected, failed, cancelled or put on hold."),
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, choices, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [(status.value, status.label) for status in choices]
+class ReferralStatusForm(StatusChangeForm):
+    note_help_text = _("Required when the referral is rejected, failed, cancelled or put on hold.")
+    note_required_for = REASON_REQUIRED
 
 
-class AppointmentForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class AppointmentForm(VersionedForm):
     class Meta:
         model = Appointment
         fields = [
@@ -173,7 +156,7 @@ class AppointmentForm(forms.ModelForm):
             "internal_notes",
         ]
         widgets = {
-            "start": DateTimeLocalInput(),
+            "start": DateTimeInput(),
             "instructions_for_family": forms.Textarea(attrs={"rows": 3}),
             "internal_notes": forms.Textarea(attrs={"rows": 2}),
         }
@@ -181,8 +164,6 @@ class AppointmentForm(forms.ModelForm):
     def __init__(self, *args, family, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["child"].queryset = family.children.all()
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
@@ -194,9 +175,6 @@ class AppointmentForm(forms.ModelForm):
                 "transportation_details", _("Say how the family gets there (company, pick-up time).")
             )
         return cleaned
-
-    def service_fields(self):
-        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
 class AppointmentOutcomeForm(forms.Form):

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DateTimeInput
+from carecoord.forms import DateTimeInput
 
 
 def note_field(label, *, required=False):

@@ -1,7 +1,5 @@
 """The receiving organization's pages, reached through a signed link without an account."""
 
-from functools import wraps
-
 from auditlog.signals import accessed
 from django.conf import settings
 from django.contrib import messages
@@ -12,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from carecoord.text import digits_only
+from carecoord.web import private
 
 from .models import Referral
 from .organization_forms import ORGANIZATION_FORMS
@@ -27,23 +26,8 @@ from .transitions import referral_can_move
 REFUSED_STATUS = {"expired": 410, "revoked": 410, "closed": 410, "invalid": 404}
 
 
-def token_in_address(view):
-    """The token is the key and sits in the address: keep it out of search engines and Referer headers."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        # same-origin, not no-referrer: the token never leaves the site, and browsers send
-        # "Origin: null" on form posts under no-referrer, which CSRF protection refuses.
-        response["Referrer-Policy"] = "same-origin"
-        return response
-
-    return wrapped
-
-
 @never_cache
-@token_in_address
+@private
 @csrf_protect
 def organization_link(request, token):
     """The organization reads the minimum about one referral and answers it; the token is its only key."""

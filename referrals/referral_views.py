@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from carecoord.web import PAGE_SIZE, add_service_error, current_values, run_form, staff_required
 from cases.models import Need
 from cases.permissions import cases_visible_to
-from cases.views import PAGE_SIZE, add_service_error, current_values, run_form, staff_required
 
 from . import services
 from .forms import AppointmentForm, AppointmentOutcomeForm, ReferralForm, ReferralStatusForm

@@ -1,18 +1,15 @@
 from uuid import UUID
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from accounts.permissions import is_staff_member
+from carecoord.web import PAGE_SIZE, staff_required
 from cases.models import Need
 from cases.permissions import cases_visible_to
 
 from .forms import DirectorySearchForm
 from .models import Service
-
-PAGE_SIZE = 25
 
 
 def _need_from_query(request):
@@ -28,11 +25,9 @@ def _need_from_query(request):
     return get_object_or_404(needs.select_related("category", "child", "case__family"), uuid=need_uuid)
 
 
-@login_required
+@staff_required
 def directory_search(request):
     """The service directory, filtered by category, town, language, age, insurance and words."""
-    if not is_staff_member(request.user):
-        raise Http404
     need = _need_from_query(request)
     form = DirectorySearchForm.for_request(request.GET, need)
     services = Service.objects.none()
@@ -42,11 +37,9 @@ def directory_search(request):
     return render(request, "referrals/directory_search.html", {"form": form, "page": page, "need": need})
 
 
-@login_required
+@staff_required
 def service_detail(request, uuid):
     """One service: eligibility, fees, how to apply, languages, locations, hours and phones."""
-    if not is_staff_member(request.user):
-        raise Http404
     need = _need_from_query(request)
     service = get_object_or_404(Service.objects.with_detail(), uuid=uuid)
     return render(request, "referrals/service_detail.html", {"service": service, "need": need})

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import teams_led_by
-from cases.forms import DateInput, StaffChoiceField
+from carecoord.forms import DateInput, StaffChoiceField
 from cases.models import Program
 
 from .overview import CASE_MEASURES, MEASURES_BY_KEY

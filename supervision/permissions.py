@@ -8,14 +8,14 @@ this app, and anything outside it is a 404.
 from django.db.models import Q
 
 from accounts.models import User
-from accounts.permissions import teams_led_by
+from accounts.permissions import is_supervising, teams_led_by
 from cases.models import Case
 from cases.permissions import cases_visible_to
 
 
 def can_supervise(user):
     """Supervisors and administrators reach the supervision pages; everyone else gets a 404."""
-    return user.is_authenticated and user.is_active and user.role in (User.Role.SUPERVISOR, User.Role.ADMIN)
+    return is_supervising(user)
 
 
 def cases_supervised_by(user):

@@ -1,12 +1,9 @@
 """The supervisors' pages: thin views over the overview, the reports and the services."""
 
 import csv
-import functools
 from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import DateTimeField, F, Prefetch, Value
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -18,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.permissions import teams_led_by
+from carecoord.web import PAGE_SIZE, run_form, supervisor_required
 from cases import services as case_services
 from cases.models import CaseEvent, Child
-from cases.views import PAGE_SIZE, run_form
 
 from . import services
 from .expressions import DaysBetween
@@ -34,7 +31,7 @@ from .overview import (
     supervised_cases,
     waiting_referrals,
 )
-from .permissions import can_supervise, cases_supervised_by, people_supervised_by
+from .permissions import cases_supervised_by, people_supervised_by
 from .reports import REPORTS, build_reports
 
 LIST_URLS = {
@@ -43,22 +40,6 @@ LIST_URLS = {
     "referrals": "supervision:referral-list",
     "closures": "supervision:closure-queue",
 }
-
-
-def supervisor_required(view):
-    """Supervisors and administrators only: anyone else signed in gets a 404."""
-
-    @functools.wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not can_supervise(request.user):
-            raise Http404
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied:
-            raise Http404 from None
-
-    return wrapper
 
 
 def _list_url(measure, person=None):

@@ -1,0 +1,91 @@
+"""The shared web toolkit: page decorators, form running and the list page size.
+
+Every app's views use these; no app imports another app's views.
+"""
+
+import functools
+
+from django.core.exceptions import ValidationError
+
+from accounts.decorators import role_required
+from accounts.models import User
+
+from .services import StaleEdit
+
+# Rows per page of every paginated list.
+PAGE_SIZE = 25
+
+staff_required = role_required(*User.STAFF_ROLES)
+staff_required.__doc__ = "Staff pages: anonymous visitors sign in, everyone else who is not staff gets a 404."
+
+supervisor_required = role_required(*User.SUPERVISING_ROLES)
+supervisor_required.__doc__ = "Supervision pages: supervisors and administrators; anyone else gets a 404."
+
+family_required = role_required(User.Role.FAMILY)
+family_required.__doc__ = "Family portal pages: family users only; staff get a 404."
+
+
+def private(view):
+    """Addresses that carry a secret: keep them out of search engines, Referer headers and caches.
+
+    ``same-origin``, not ``no-referrer``: the secret never leaves the site, and
+    browsers send ``Origin: null`` on form posts under ``no-referrer``, which CSRF
+    protection refuses.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "same-origin"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    return wrapped
+
+
+def add_service_error(form, error):
+    """Show a service's refusal on the form, on the field it names when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for message in errors:
+                form.add_error(
+                    field if field in form.fields else None, message.message % (message.params or {})
+                )
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def current_values(form, instance):
+    """(label, value) pairs of a record as it is now, shown beside a refused stale form."""
+    rows = []
+    for name, field in form.fields.items():
+        if name == "version" or not hasattr(instance, name):
+            continue
+        display = getattr(instance, f"get_{name}_display", None)
+        value = display() if display else getattr(instance, name)
+        if hasattr(value, "all"):
+            value = ", ".join(str(item) for item in value.all())
+        rows.append((field.label, value))
+    return rows
+
+
+def run_form(request, form, run):
+    """Validate ``form`` and call ``run(cleaned_data)``; return (result, stale record or None).
+
+    A refusal from the service lands on the form; a stale edit keeps what the user
+    typed, moves the form to the current version and reports who changed it.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None, None
+    try:
+        return run(form.cleaned_data), None
+    except StaleEdit as error:
+        form.data = form.data.copy()
+        form.data["version"] = str(error.instance.version)
+        form.add_error(None, error.message)
+        return None, error.instance
+    except ValidationError as error:
+        add_service_error(form, error)
+        return None, None
