@@ -6,9 +6,18 @@ registers the needs check; ``referrals`` registers open referrals from its
 AppConfig.ready(), so ``cases`` never imports ``referrals``.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 _checks = []
+
+
+class ClosureBlocked(ValidationError):
+    """The case still has open work; ``blockers`` lists it."""
+
+    def __init__(self, blockers):
+        super().__init__(_("The case cannot close yet."), code="closure_blocked")
+        self.blockers = blockers
 
 
 def register_closure_check(check):

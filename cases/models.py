@@ -9,7 +9,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carecoord.models import TrackedModel, UUIDModel
+from carecoord.models import TimelineEvent, TrackedModel, UUIDModel
 from carecoord.text import digits_only, search_key
 
 from .querysets import CaseQuerySet, FamilyQuerySet, TaskQuerySet
@@ -388,7 +388,7 @@ class Case(TrackedModel):
         return self.status != self.Status.CLOSED
 
 
-class CaseEvent(UUIDModel):
+class CaseEvent(TimelineEvent):
     """A change in a case's life the team reads on its timeline."""
 
     class Kind(models.TextChoices):
@@ -408,40 +408,17 @@ class CaseEvent(UUIDModel):
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)
-    from_status = models.CharField(_("from"), max_length=30, blank=True)
-    to_status = models.CharField(_("to"), max_length=30, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    actor_label = models.CharField(_("by (outside)"), max_length=160, blank=True)
-    at = models.DateTimeField(_("when"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
-        ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["case", "-at"])]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
 
-    @property
-    def who(self):
-        return self.actor_label or (str(self.actor) if self.actor else "")
-
-    @property
-    def from_label(self):
-        return status_label(self.from_status)
-
-    @property
-    def to_label(self):
-        return status_label(self.to_status)
+    def status_label(self, code):
+        return status_label(code)
 
 
 class Need(TrackedModel):

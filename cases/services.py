@@ -1,17 +1,32 @@
-"""Every write and state change of the case side. Views, commands and tasks call these."""
+"""Every write and state change of the case side. Views, commands, tasks and other apps call these.
+
+Each service checks its actor first (``require_case_access`` and its
+siblings), runs in one transaction, names the fields an update may change, and
+refuses an edit made on an older version of the record. Lifecycle moves go
+through the tables in ``cases.transitions`` and one mover per aggregate.
+"""
 
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from carecoord.services import StaleEdit, check_version, lock, save_tracked  # noqa: F401 - StaleEdit for callers
+from carecoord.services import (
+    StaleEdit,
+    VersionMissing,
+    check_version,
+    lock,
+    model_update,
+    refuse_unknown_fields,
+    save_tracked,
+)
 from carecoord.text import digits_only, search_key
 
-from .closure import closure_blockers
+from .closure import ClosureBlocked
 from .models import (
     Activity,
     Caregiver,
@@ -26,47 +41,59 @@ from .models import (
     Program,
     Task,
 )
-from .permissions import can_approve_closure, can_work_case
-from .transitions import case_can_move, need_can_move
+from .permissions import (
+    can_approve_closure,
+    require_case_access,
+    require_family_access,
+    require_team_access,
+)
+from .transitions import CASE_LIFECYCLE, NEED_LIFECYCLE
+
+__all__ = ["ClosureBlocked", "StaleEdit", "VersionMissing"]  # raised here, caught by the pages
+
+# The fields each record's create and update services take; everything else
+# (team, status, version, search keys...) changes only through its own action.
+FAMILY_FIELDS = (
+    "name",
+    "preferred_language",
+    "other_language",
+    "interpreter_needed",
+    "address_line1",
+    "address_line2",
+    "town",
+    "state",
+    "postal_code",
+    "phone",
+    "email",
+    "preferred_contact_method",
+    "insurance",
+)
+CAREGIVER_FIELDS = ("first_name", "last_name", "relationship", "phone", "email", "is_primary")
+CHILD_FIELDS = ("first_name", "last_name", "date_of_birth", "conditions", "primary_care_provider", "mrn")
+CONSENT_FIELDS = ("scope", "scope_detail", "given_by", "given_on", "expires_on")
+CASE_FIELDS = ("urgent", "source", "summary")
+NEED_FIELDS = ("category", "child", "description")
+GOAL_FIELDS = ("description", "child", "next_steps", "target_date", "status", "shared_with_family")
+SEARCH_KEY_FIELDS = ("search_name", "phone_digits")
 
 
-class ClosureBlocked(ValidationError):
-    """The case still has open work; ``blockers`` lists it."""
-
-    def __init__(self, blockers):
-        super().__init__(_("The case cannot close yet."), code="closure_blocked")
-        self.blockers = blockers
+def _new(model, data, fields, **owner):
+    """A new record of ``model`` from the ``fields`` a caller may set, and the owner the service sets."""
+    refuse_unknown_fields(data, fields)
+    return model(**owner, **data)
 
 
-# Fields that change only through their own lifecycle service (transition,
-# closure, reassignment), never through an edit.
-CASE_LIFECYCLE_FIELDS = {
-    "status",
-    "closure_reason",
-    "closure_note",
-    "closure_requested_at",
-    "closed_at",
-    "reviewed_at",
-    "coordinator",
-    "team",
-    "family",
-    "program",
-}
-NEED_LIFECYCLE_FIELDS = {"status", "resolution_note", "resolved_at", "case"}
+def case_event_record(*, case, kind, actor=None, actor_label="", note="", from_status="", to_status=""):
+    """Write an event on a case's timeline: the one way any app adds to it.
 
-
-def _apply(instance, fields, *, protected=frozenset()):
-    refused = sorted(set(fields) & protected)
-    if refused:
-        raise ValidationError(
-            _("%(fields)s cannot be edited here: they change only through their own action.")
-            % {"fields": ", ".join(refused)}
-        )
-    for name, value in fields.items():
-        setattr(instance, name, value)
-
-
-def _event(case, kind, actor, *, from_status="", to_status="", note="", actor_label=""):
+    ``actor`` is the user who made the change; a change made from outside (the
+    receiving organization through its signed link) has no actor and names the
+    outside party in ``actor_label``.
+    """
+    if actor is not None:
+        require_case_access(actor, case)
+    elif not actor_label:
+        raise ValueError("An event from outside names who made it (actor_label).")
     return CaseEvent.objects.create(
         case=case,
         kind=kind,
@@ -78,88 +105,129 @@ def _event(case, kind, actor, *, from_status="", to_status="", note="", actor_la
     )
 
 
-def _require_case_access(actor, case):
-    if not can_work_case(actor, case):
-        raise PermissionDenied
+def _event(case, kind, actor, *, from_status="", to_status="", note=""):
+    # The actor was checked by the service writing the event.
+    return CaseEvent.objects.create(
+        case=case, kind=kind, from_status=from_status, to_status=to_status, actor=actor, note=note
+    )
+
+
+def _not_in_future(day, field, message):
+    if day and day > timezone.localdate():
+        raise ValidationError({field: message})
 
 
 # Families, caregivers, children
 
 
 @transaction.atomic
-def family_create(*, actor, team, **fields):
-    """Create a household owned by ``team``."""
-    family = Family(team=team, **fields)
+def family_create(*, actor, team, **data):
+    """Create a household owned by ``team``, one the actor works in."""
+    require_team_access(actor, team)
+    family = _new(Family, data, FAMILY_FIELDS, team=team)
     family.refresh_search_keys()
     return save_tracked(family, actor, created=True)
 
 
 @transaction.atomic
-def family_update(*, family, actor, version, **fields):
+def family_update(*, family, actor, version, **data):
     """Change a household's details, refusing a stale form."""
     family = lock(family)
+    require_family_access(actor, family)
     check_version(family, version)
-    _apply(family, fields)
+    changed = model_update(instance=family, fields=FAMILY_FIELDS, data=data)
     family.refresh_search_keys()
-    return save_tracked(family, actor)
+    return save_tracked(family, actor, update_fields=[*changed, *SEARCH_KEY_FIELDS])
 
 
 @transaction.atomic
 def family_archive(*, family, actor, reason):
     """Archive a household that has no open case; families are never deleted."""
     family = lock(family)
+    require_family_access(actor, family)
     if family.cases.open().exists():
         raise ValidationError(_("Close the family's open cases before archiving it."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the family is archived.")})
     family.archived_at = timezone.now()
     family.archived_reason = reason.strip()
-    return save_tracked(family, actor)
+    return save_tracked(family, actor, update_fields=["archived_at", "archived_reason"])
 
 
 @transaction.atomic
 def family_unarchive(*, family, actor):
     """Bring an archived household back to the active list."""
     family = lock(family)
+    require_family_access(actor, family)
     family.archived_at = None
     family.archived_reason = ""
-    return save_tracked(family, actor)
+    return save_tracked(family, actor, update_fields=["archived_at", "archived_reason"])
 
 
 @transaction.atomic
-def caregiver_add(*, family, actor, **fields):
+def caregiver_add(*, family, actor, **data):
     """Add a parent or guardian to a household."""
-    caregiver = Caregiver(family=family, **fields)
+    require_family_access(actor, family)
+    caregiver = _new(Caregiver, data, CAREGIVER_FIELDS, family=family)
     caregiver.refresh_search_keys()
     return save_tracked(caregiver, actor, created=True)
 
 
 @transaction.atomic
-def caregiver_update(*, caregiver, actor, version, **fields):
+def caregiver_update(*, caregiver, actor, version, **data):
     """Change a caregiver's details, refusing a stale form."""
     caregiver = lock(caregiver)
+    require_family_access(actor, caregiver.family)
     check_version(caregiver, version)
-    _apply(caregiver, fields)
+    changed = model_update(instance=caregiver, fields=CAREGIVER_FIELDS, data=data)
     caregiver.refresh_search_keys()
-    return save_tracked(caregiver, actor)
+    return save_tracked(caregiver, actor, update_fields=[*changed, *SEARCH_KEY_FIELDS])
 
 
 @transaction.atomic
-def child_add(*, family, actor, **fields):
-    """Add a child to a household."""
-    child = Child(family=family, **fields)
+def caregiver_link_login(*, caregiver, user):
+    """Link a caregiver to the portal login they set up from their invitation (the family portal calls this).
+
+    No staff actor: the caregiver's own invitation, checked by the portal, is
+    the authority. The login must be a family login.
+    """
+    if user.role != User.Role.FAMILY:
+        raise PermissionDenied
+    caregiver = lock(caregiver)
+    if caregiver.user_id == user.pk:
+        return caregiver
+    caregiver.user = user
+    caregiver.updated_at = timezone.now()
+    caregiver.save(update_fields=["user", "updated_at"])
+    return caregiver
+
+
+def _check_date_of_birth(data):
+    _not_in_future(
+        data.get("date_of_birth"), "date_of_birth", _("The date of birth cannot be in the future.")
+    )
+
+
+@transaction.atomic
+def child_add(*, family, actor, **data):
+    """Add a child to a household; a date of birth is never in the future."""
+    require_family_access(actor, family)
+    _check_date_of_birth(data)
+    child = _new(Child, data, CHILD_FIELDS, family=family)
     child.refresh_search_keys()
     return save_tracked(child, actor, created=True)
 
 
 @transaction.atomic
-def child_update(*, child, actor, version, **fields):
+def child_update(*, child, actor, version, **data):
     """Change a child's details, refusing a stale form."""
     child = lock(child)
+    require_family_access(actor, child.family)
     check_version(child, version)
-    _apply(child, fields)
+    _check_date_of_birth(data)
+    changed = model_update(instance=child, fields=CHILD_FIELDS, data=data)
     child.refresh_search_keys()
-    return save_tracked(child, actor)
+    return save_tracked(child, actor, update_fields=[*changed, "search_name"])
 
 
 def possible_duplicates(*, families, phones=(), children=()):
@@ -167,8 +235,6 @@ def possible_duplicates(*, families, phones=(), children=()):
 
     ``children`` holds (first_name, last_name, date_of_birth) tuples.
     """
-    from django.db.models import Q
-
     condition = Q(pk__in=[])
     for phone in phones:
         digits = digits_only(phone)
@@ -189,9 +255,11 @@ def possible_duplicates(*, families, phones=(), children=()):
 
 
 @transaction.atomic
-def consent_record(*, family, actor, **fields):
-    """Record the family's permission to share information with outside providers."""
-    consent = Consent(family=family, **fields)
+def consent_record(*, family, actor, **data):
+    """Record the family's permission to share information with outside providers; never dated ahead."""
+    require_family_access(actor, family)
+    _not_in_future(data.get("given_on"), "given_on", _("Consent cannot be dated in the future."))
+    consent = _new(Consent, data, CONSENT_FIELDS, family=family)
     save_tracked(consent, actor, created=True)
     for case in family.cases.open():
         _event(
@@ -207,13 +275,14 @@ def consent_record(*, family, actor, **fields):
 def consent_withdraw(*, consent, actor, reason):
     """Withdraw a consent; it stays on file, no longer in force."""
     consent = lock(consent)
+    require_family_access(actor, consent.family)
     if consent.withdrawn_at:
         raise ValidationError(_("This consent was already withdrawn."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the consent is withdrawn.")})
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_reason = reason.strip()
-    save_tracked(consent, actor)
+    save_tracked(consent, actor, update_fields=["withdrawn_at", "withdrawn_reason"])
     for case in consent.family.cases.open():
         _event(
             case, CaseEvent.Kind.CONSENT, actor, note=_("Consent withdrawn: %(reason)s") % {"reason": reason}
@@ -229,21 +298,23 @@ def _check_coordinator(coordinator, team):
         raise ValidationError({"coordinator": _("The coordinator must be a member of the family's team.")})
 
 
+def _check_children(family, children):
+    if any(child.family_id != family.pk for child in children):
+        raise ValidationError({"children": _("Every child in focus must belong to the case's family.")})
+
+
 @transaction.atomic
-def case_open(*, family, program, coordinator, actor, children=(), urgent=False, source="family", summary=""):
-    """Open a case for a family in a program; one open case per family and program."""
+def case_open(*, family, program, coordinator, actor, children=(), **data):
+    """Open a case for a family in an active program; one open case per family and program."""
+    require_family_access(actor, family)
     if family.is_archived:
         raise ValidationError(_("This family is archived. Restore it before opening a case."))
+    if not program.active:
+        raise ValidationError({"program": _("This program no longer takes new cases.")})
     _check_coordinator(coordinator, family.team)
-    case = Case(
-        family=family,
-        program=program,
-        coordinator=coordinator,
-        team=family.team,
-        urgent=urgent,
-        source=source,
-        summary=summary,
-    )
+    _check_children(family, children)
+    case = _new(Case, data, CASE_FIELDS, family=family, program=program, coordinator=coordinator)
+    case.team = family.team
     save_tracked(case, actor, created=True)
     if children:
         case.children.set(children)
@@ -252,120 +323,90 @@ def case_open(*, family, program, coordinator, actor, children=(), urgent=False,
 
 
 @transaction.atomic
-def case_update(*, case, actor, version, children=None, **fields):
+def case_update(*, case, actor, version, children=None, **data):
     """Change a case's details (urgency, summary, source, children in focus)."""
     case = lock(case)
-    _require_case_access(actor, case)
+    require_case_access(actor, case)
     check_version(case, version)
-    _apply(case, fields, protected=CASE_LIFECYCLE_FIELDS)
-    save_tracked(case, actor)
+    changed = model_update(instance=case, fields=CASE_FIELDS, data=data)
+    if children is not None:
+        _check_children(case.family, children)
+    save_tracked(case, actor, update_fields=changed)
     if children is not None:
         case.children.set(children)
     return case
 
 
-def _ensure_case_can_move(case, target):
-    if not case_can_move(case.status, target):
-        raise ValidationError(
-            _("A case cannot go from “%(current)s” to “%(target)s”.")
-            % {"current": case.get_status_display(), "target": Case.Status(target).label}
-        )
+def _case_move(case, name, actor, *, note="", note_field="note", check_input=None, **changes):
+    """The one mover of a case: who may and from where (the table), the input, the move's guard, the move.
 
-
-def _move_case(case, target, actor, *, kind, note=""):
-    _ensure_case_can_move(case, target)
+    ``case`` is locked by the caller. ``check_input()`` checks what the service
+    was given (a closure reason) once the actor and the status are known to be
+    right; ``changes`` are what that input sets. The move's stamps and its
+    event come from the table.
+    """
+    move = CASE_LIFECYCLE.check(CASE_LIFECYCLE[name], case, actor)
+    note = CASE_LIFECYCLE.check_note(move, note, field=note_field)
+    if check_input:
+        check_input()
+    if move.guard:
+        move.guard(case)
     previous = case.status
-    case.status = target
+    for field, value in changes.items():
+        setattr(case, field, value)
+    CASE_LIFECYCLE.apply(move, case, now=timezone.now(), note=note)
     save_tracked(case, actor)
-    _event(case, kind, actor, from_status=previous, to_status=target, note=note)
+    _event(case, move.event, actor, from_status=previous, to_status=move.target, note=note)
     return case
 
 
 @transaction.atomic
 def case_activate(*, case, actor):
     """Intake is done: the case is being worked."""
-    case = lock(case)
-    _require_case_access(actor, case)
-    # Closure requests go back through the supervisor, closed cases through reopen.
-    if case.status != Case.Status.INTAKE:
-        raise ValidationError(_("Only a case in intake can be started."))
-    return _move_case(case, Case.Status.ACTIVE, actor, kind=CaseEvent.Kind.STATUS)
+    return _case_move(lock(case), "activate", actor)
 
 
 @transaction.atomic
 def case_request_closure(*, case, actor, reason, note=""):
     """Ask a supervisor to close the case; refused while anything is still open."""
-    case = lock(case)
-    _require_case_access(actor, case)
-    if reason not in Case.ClosureReason.values:
-        raise ValidationError({"reason": _("Choose a closure reason.")})
-    _ensure_case_can_move(case, Case.Status.CLOSURE_REQUESTED)
-    blockers = closure_blockers(case)
-    if blockers:
-        raise ClosureBlocked(blockers)
-    case.closure_reason = reason
-    case.closure_note = note
-    case.closure_requested_at = timezone.now()
-    return _move_case(
-        case, Case.Status.CLOSURE_REQUESTED, actor, kind=CaseEvent.Kind.CLOSURE_REQUESTED, note=note
+
+    def check_reason():
+        if reason not in Case.ClosureReason.values:
+            raise ValidationError({"reason": _("Choose a closure reason.")})
+
+    return _case_move(
+        lock(case), "request_closure", actor, note=note, check_input=check_reason, closure_reason=reason
     )
 
 
 @transaction.atomic
 def case_approve_closure(*, case, actor, note=""):
     """A supervisor of the case's team closes it; what is open still blocks it."""
-    case = lock(case)
-    if not can_approve_closure(actor, case):
-        raise PermissionDenied
-    if case.status != Case.Status.CLOSURE_REQUESTED:
-        raise ValidationError(_("Only a case waiting for closure approval can be closed."))
-    blockers = closure_blockers(case)
-    if blockers:
-        raise ClosureBlocked(blockers)
-    case.closed_at = timezone.now()
-    return _move_case(case, Case.Status.CLOSED, actor, kind=CaseEvent.Kind.CLOSURE_APPROVED, note=note)
+    return _case_move(lock(case), "approve_closure", actor, note=note)
 
 
 @transaction.atomic
 def case_return_closure(*, case, actor, comment):
     """A supervisor sends a closure request back to the coordinator with a comment."""
-    case = lock(case)
-    if not can_approve_closure(actor, case):
-        raise PermissionDenied
-    if not comment.strip():
-        raise ValidationError({"comment": _("Tell the coordinator why the closure is returned.")})
-    if case.status != Case.Status.CLOSURE_REQUESTED:
-        raise ValidationError(_("Only a case waiting for closure approval can be returned."))
-    case.closure_requested_at = None
-    return _move_case(
-        case, Case.Status.ACTIVE, actor, kind=CaseEvent.Kind.CLOSURE_RETURNED, note=comment.strip()
-    )
+    return _case_move(lock(case), "return_closure", actor, note=comment, note_field="comment")
 
 
 @transaction.atomic
 def case_reopen(*, case, actor, reason):
-    """Reopen a closed case, with a reason."""
-    case = lock(case)
-    _require_case_access(actor, case)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the case is reopened.")})
-    if case.status != Case.Status.CLOSED:
-        raise ValidationError(_("Only a closed case can be reopened."))
-    if Case.objects.open().filter(family=case.family, program=case.program).exists():
-        raise ValidationError(_("This family already has an open case in this program."))
-    case.closed_at = None
-    case.closure_requested_at = None
-    case.closure_reason = ""
-    case.closure_note = ""
-    return _move_case(case, Case.Status.ACTIVE, actor, kind=CaseEvent.Kind.REOPENED, note=reason.strip())
+    """Reopen a closed case, with a reason; never beside another open case of the family in the program."""
+    return _case_move(lock(case), "reopen", actor, note=reason, note_field="reason")
+
+
+def _require_supervisor(actor, case):
+    if not can_approve_closure(actor, case):
+        raise PermissionDenied
 
 
 @transaction.atomic
 def case_reassign(*, case, actor, coordinator, reason):
     """Give a case to another coordinator of its team, who gets a review task."""
     case = lock(case)
-    if not can_approve_closure(actor, case):
-        raise PermissionDenied
+    _require_supervisor(actor, case)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the case is reassigned.")})
     _check_coordinator(coordinator, case.team)
@@ -373,7 +414,7 @@ def case_reassign(*, case, actor, coordinator, reason):
         raise ValidationError({"coordinator": _("The case is already assigned to this coordinator.")})
     previous = case.coordinator
     case.coordinator = coordinator
-    save_tracked(case, actor)
+    save_tracked(case, actor, update_fields=["coordinator"])
     _event(
         case,
         CaseEvent.Kind.REASSIGNED,
@@ -396,12 +437,11 @@ def case_reassign(*, case, actor, coordinator, reason):
 def case_review(*, case, actor, note):
     """A supervisor reviews a case and leaves a note the coordinator sees."""
     case = lock(case)
-    if not can_approve_closure(actor, case):
-        raise PermissionDenied
+    _require_supervisor(actor, case)
     if not note.strip():
         raise ValidationError({"note": _("Write the review note.")})
     case.reviewed_at = timezone.now()
-    save_tracked(case, actor)
+    save_tracked(case, actor, update_fields=["reviewed_at"])
     _event(case, CaseEvent.Kind.REVIEWED, actor, note=note.strip())
     return case
 
@@ -452,7 +492,7 @@ def _check_child(case, child):
 @transaction.atomic
 def need_add(*, case, actor, category, description, child=None):
     """Record what a child, or the household, needs."""
-    _require_case_access(actor, case)
+    require_case_access(actor, case)
     if not case.is_open:
         raise ValidationError(_("Reopen the case before adding needs."))
     _check_child(case, child)
@@ -463,46 +503,40 @@ def need_add(*, case, actor, category, description, child=None):
 
 
 @transaction.atomic
-def need_update(*, need, actor, version, **fields):
+def need_update(*, need, actor, version, **data):
     """Change what a need says, refusing a stale form."""
     need = lock(need)
-    _require_case_access(actor, need.case)
+    require_case_access(actor, need.case)
     check_version(need, version)
-    _check_child(need.case, fields.get("child", need.child))
-    _apply(need, fields, protected=NEED_LIFECYCLE_FIELDS)
-    return save_tracked(need, actor)
+    _check_child(need.case, data.get("child", need.child))
+    changed = model_update(instance=need, fields=NEED_FIELDS, data=data)
+    return save_tracked(need, actor, update_fields=changed)
 
 
 @transaction.atomic
 def need_transition(*, need, actor, to, note="", version=None):
-    """Move a need along its lifecycle; met, unmet and declined need a resolution note."""
+    """Move a need along its lifecycle; met, unmet and declined need a resolution note.
+
+    ``version``, when given, refuses a move decided on an older version of the need.
+    """
     need = lock(need)
-    _require_case_access(actor, need.case)
-    check_version(need, version)
+    require_case_access(actor, need.case)
+    if version is not None:
+        check_version(need, version)
+    move = NEED_LIFECYCLE.between(need.status, to) or NEED_LIFECYCLE.refuse(need.status, to)
+    NEED_LIFECYCLE.check(move, need, actor)
     if not need.case.is_open:
         raise ValidationError(_("Reopen the case before changing its needs."))
-    if not need_can_move(need.status, to):
-        raise ValidationError(
-            _("A need cannot go from “%(current)s” to “%(target)s”.")
-            % {"current": need.get_status_display(), "target": Need.Status(to).label}
-        )
-    if to in Need.RESOLVED:
-        if not note.strip():
-            raise ValidationError({"note": _("Write a resolution note: what happened with this need.")})
-        need.resolution_note = note.strip()
-        need.resolved_at = timezone.now()
-    else:
-        need.resolution_note = ""
-        need.resolved_at = None
+    note = NEED_LIFECYCLE.check_note(move, note)
     previous = need.status
-    need.status = to
-    save_tracked(need, actor)
+    NEED_LIFECYCLE.apply(move, need, now=timezone.now(), note=note)
+    save_tracked(need, actor, update_fields=["status", "resolution_note", "resolved_at"])
     _event(
         need.case,
-        CaseEvent.Kind.NEED,
+        move.event,
         actor,
         from_status=previous,
-        to_status=to,
+        to_status=move.target,
         note=f"{need}. {note}".strip(),
     )
     return need
@@ -512,28 +546,28 @@ def need_transition(*, need, actor, to, note="", version=None):
 
 
 @transaction.atomic
-def goal_add(*, case, actor, **fields):
+def goal_add(*, case, actor, **data):
     """Add a goal to the shared plan of care."""
-    _require_case_access(actor, case)
-    _check_child(case, fields.get("child"))
-    return save_tracked(Goal(case=case, **fields), actor, created=True)
+    require_case_access(actor, case)
+    _check_child(case, data.get("child"))
+    return save_tracked(_new(Goal, data, GOAL_FIELDS, case=case), actor, created=True)
 
 
 @transaction.atomic
-def goal_update(*, goal, actor, version, **fields):
+def goal_update(*, goal, actor, version, **data):
     """Change a goal, refusing a stale form."""
     goal = lock(goal)
-    _require_case_access(actor, goal.case)
+    require_case_access(actor, goal.case)
     check_version(goal, version)
-    _check_child(goal.case, fields.get("child", goal.child))
-    _apply(goal, fields)
-    return save_tracked(goal, actor)
+    _check_child(goal.case, data.get("child", goal.child))
+    changed = model_update(instance=goal, fields=GOAL_FIELDS, data=data)
+    return save_tracked(goal, actor, update_fields=changed)
 
 
 @transaction.atomic
 def activity_log(*, case, actor, kind, minutes, summary, occurred_at=None, with_whom=""):
-    """Log a contact or a piece of work on a case."""
-    _require_case_access(actor, case)
+    """Log a contact or a piece of work on a case; never in the future."""
+    require_case_access(actor, case)
     occurred_at = occurred_at or timezone.now()
     if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError({"occurred_at": _("An activity cannot be logged in the future.")})
@@ -543,43 +577,45 @@ def activity_log(*, case, actor, kind, minutes, summary, occurred_at=None, with_
     return save_tracked(activity, actor, created=True)
 
 
-@transaction.atomic
-def task_create(*, case, actor, title, assignee, due_on, details="", rule_key=""):
-    """Create a follow-up for a member of the case's team."""
+def _task_new(*, case, actor, title, assignee, due_on, details="", rule_key=""):
     if not assignee.is_active or not assignee.teams.filter(pk=case.team_id).exists():
         raise ValidationError({"assignee": _("Assign the task to a member of the case's team.")})
     task = Task(case=case, title=title, assignee=assignee, due_on=due_on, details=details, rule_key=rule_key)
     return save_tracked(task, actor, created=True)
 
 
-def task_create_once(*, rule_key, **kwargs):
-    """Create a rule's task unless that rule already made it; returns (task, created)."""
+@transaction.atomic
+def task_create(*, case, actor, title, assignee, due_on, details=""):
+    """Create a follow-up for a member of the case's team."""
+    require_case_access(actor, case)
+    return _task_new(case=case, actor=actor, title=title, assignee=assignee, due_on=due_on, details=details)
+
+
+@transaction.atomic
+def task_create_once(*, rule_key, case, actor, **fields):
+    """Create a rule's task unless that rule already made it; returns (task, created).
+
+    ``actor`` is None when the system's own follow-up rules make the task;
+    otherwise the actor must work the case.
+    """
+    if actor is not None:
+        require_case_access(actor, case)
     existing = Task.objects.filter(rule_key=rule_key).first()
     if existing:
         return existing, False
-    return task_create(rule_key=rule_key, **kwargs), True
+    return _task_new(rule_key=rule_key, case=case, actor=actor, **fields), True
 
 
 @transaction.atomic
 def task_complete(*, task, actor):
     """Mark a task done."""
     task = lock(task)
-    _require_case_access(actor, task.case)
+    require_case_access(actor, task.case)
     if task.completed_at:
         raise ValidationError(_("This task is already complete."))
     task.completed_at = timezone.now()
     task.completed_by = actor
-    return save_tracked(task, actor)
-
-
-@transaction.atomic
-def task_reopen(*, task, actor):
-    """Undo a task's completion."""
-    task = lock(task)
-    _require_case_access(actor, task.case)
-    task.completed_at = None
-    task.completed_by = None
-    return save_tracked(task, actor)
+    return save_tracked(task, actor, update_fields=["completed_at", "completed_by"])
 
 
 # ED visits
@@ -604,6 +640,11 @@ def edvisit_record(
     ED follow-up program (opened if there is none) and a follow-up contact task
     is due within the program's target after discharge.
     """
+    require_family_access(actor, child.family)
+    if case is not None and case.family_id != child.family_id:
+        raise ValidationError({"case": _("The visit's case must be one of the child's family.")})
+    if arrived_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"arrived_at": _("The arrival cannot be in the future.")})
     if discharged_at and discharged_at < arrived_at:
         raise ValidationError({"discharged_at": _("Discharge cannot be before arrival.")})
     visit = EDVisit(

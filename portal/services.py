@@ -4,7 +4,7 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -13,12 +13,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services import family_login_set_up, user_deactivate
 from carecoord.services import lock
 from cases.models import Caregiver, Family
+from cases.permissions import require_family_access
+from cases.services import caregiver_link_login
 from referrals.models import Appointment
 
 from .models import AppointmentReminder, CalendarFeed, PortalInvitation, new_secret, secret_hash
-from .permissions import caregivers_managed_by
 from .summary import map_url
 
 logger = logging.getLogger(__name__)
@@ -58,8 +60,8 @@ def site_url(path):
 
 
 def _require_manager(actor, caregiver):
-    if not caregivers_managed_by(actor).filter(pk=caregiver.pk).exists():
-        raise PermissionDenied
+    """Staff of the caregiver's family's team grant and remove portal access."""
+    require_family_access(actor, caregiver.family)
 
 
 def has_portal_access(caregiver):
@@ -160,28 +162,18 @@ def invitation_accept(*, token, username, password):
     """
     invitation = invitation_from_token(token, lock=True)
     caregiver = lock(invitation.caregiver)
-    user = caregiver.user or User(role=User.Role.FAMILY)
-    if user.role != User.Role.FAMILY:
+    if caregiver.user_id and caregiver.user.role != User.Role.FAMILY:
         raise InvitationRefused("invalid")
-    user.username = username
-    user.first_name = caregiver.first_name
-    user.last_name = caregiver.last_name
-    user.email = caregiver.email
-    user.language = family_language(caregiver.family)
-    user.is_active = True
-    user.is_staff = False
-    user.is_superuser = False
-    user.set_password(password)
-    user.full_clean()
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:
-        raise ValidationError({"username": _("This username is taken. Choose another one.")}) from None
-    if caregiver.user_id != user.pk:
-        caregiver.user = user
-        caregiver.updated_at = timezone.now()
-        caregiver.save(update_fields=["user", "updated_at"])
+    user = family_login_set_up(
+        user=caregiver.user,
+        username=username,
+        password=password,
+        first_name=caregiver.first_name,
+        last_name=caregiver.last_name,
+        email=caregiver.email,
+        language=family_language(caregiver.family),
+    )
+    caregiver_link_login(caregiver=caregiver, user=user)
     invitation.used_at = timezone.now()
     invitation.save(update_fields=["used_at"])
     return user
@@ -195,9 +187,7 @@ def portal_access_remove(*, caregiver, actor):
     caregiver = Caregiver.objects.select_for_update(of=("self",)).select_related("user").get(pk=caregiver.pk)
     if not has_portal_access(caregiver):
         raise ValidationError(_("%(caregiver)s has no portal access.") % {"caregiver": caregiver})
-    user = caregiver.user
-    user.is_active = False
-    user.save(update_fields=["is_active"])
+    user_deactivate(user=caregiver.user)
     caregiver.portal_invitations.filter(used_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=actor
     )
@@ -231,6 +221,11 @@ def calendar_feed_revoke(*, caregiver, actor):
     _require_own_or_managed(actor, caregiver)
     deleted, _detail = CalendarFeed.objects.filter(caregiver=caregiver).delete()
     return bool(deleted)
+
+
+def calendar_feed_read(*, feed):
+    """Note that a calendar app read the feed just now (the caregiver sees when it last did)."""
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())
 
 
 def calendar_feed_for_token(token):

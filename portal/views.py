@@ -131,7 +131,7 @@ def calendar_feed_view(request, token):
     if feed is None:
         raise Http404
     caregiver = feed.caregiver
-    CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())
+    services.calendar_feed_read(feed=feed)
     accessed.send(sender=Family, instance=caregiver.family)
     with translation.override(services.user_language(caregiver.user, caregiver.family)):
         body = calendar_feed(family_summary(caregiver.family))

@@ -98,7 +98,10 @@ class ServiceQuerySet(models.QuerySet):
 
 class ReferralQuerySet(models.QuerySet):
     def open(self):
-        return self.exclude(status__in=self.model.TERMINAL)
+        """Referrals with no outcome yet: not in a terminal status of the lifecycle table."""
+        from .transitions import TERMINAL
+
+        return self.exclude(status__in=TERMINAL)
 
     def with_durations(self):
         """Time to connect, computed in the database: requested → accepted and → completed."""

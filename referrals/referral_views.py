@@ -17,7 +17,7 @@ from . import services
 from .forms import AppointmentForm, AppointmentOutcomeForm, ReferralForm, ReferralStatusForm
 from .models import Referral, Service
 from .permissions import appointments_visible_to, referrals_visible_to
-from .transitions import referral_next_statuses
+from .transitions import LINK_OPEN, referral_next_statuses
 
 
 @staff_required
@@ -93,7 +93,7 @@ def referral_detail(request, uuid):
         "status_form": ReferralStatusForm(
             choices=referral_next_statuses(referral.status), initial={"version": referral.version}
         ),
-        "organization_link": link if referral.status in Referral.LINK_OPEN else "",
+        "organization_link": link if referral.status in LINK_OPEN else "",
     }
     return render(request, "referrals/referral_detail.html", context)
 

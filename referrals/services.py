@@ -1,49 +1,48 @@
-"""Every write and state change of referrals and appointments."""
+"""Every write and state change of referrals and appointments.
+
+Referral moves go through the table in ``referrals.transitions`` and one
+mover (``_referral_move``); the case timeline is written through the case
+side's ``case_event_record``. Every service that takes an actor checks it.
+"""
 
 import datetime
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecoord.services import check_version, lock, save_tracked
-from cases.models import CaseEvent, Need, ServiceCategory
-from cases.permissions import can_work_case
-from cases.services import need_transition
+from carecoord.services import check_version, lock, model_update, refuse_unknown_fields, save_tracked
+from cases.models import CaseEvent, Need
+from cases.permissions import require_case_access, require_family_access
+from cases.services import case_event_record, need_transition
 
-from .models import Appointment, Referral, ReferralEvent
+from .consent import ConsentMissing, consent_covers
+from .models import Appointment, Referral, ReferralEvent, Service
 from .models.referral import new_link_key
-from .transitions import REASON_REQUIRED, referral_can_move
+from .transitions import LINK_OPEN, REFERRAL_LIFECYCLE, TERMINAL
+
+__all__ = ["ConsentMissing", "consent_covers"]  # the consent rule, raised and read through here
 
 LINK_SALT = "referrals.organization-link"
 RECEIVING_ORGANIZATION = "receiving organization"
 
-# Categories a "medical and therapy providers only" consent covers.
-MEDICAL_CATEGORIES = {
-    ServiceCategory.Code.MEDICAL,
-    ServiceCategory.Code.PHYSICAL_THERAPY,
-    ServiceCategory.Code.SPEECH_THERAPY,
-    ServiceCategory.Code.OCCUPATIONAL_THERAPY,
-    ServiceCategory.Code.BEHAVIORAL_HEALTH,
-    ServiceCategory.Code.EARLY_INTERVENTION,
-}
-
-
-class ConsentMissing(ValidationError):
-    """The family has no consent in force that covers this referral."""
-
-    def __init__(self, family):
-        super().__init__(
-            _(
-                "The family has no consent in force that covers sharing information with this provider. "
-                "Record the family's consent before sending the referral."
-            ),
-            code="consent_missing",
-        )
-        self.family = family
+# The fields of an appointment a booking or an edit sets; its status changes
+# through ``appointment_set_status``, its case and referral never.
+APPOINTMENT_FIELDS = (
+    "child",
+    "provider",
+    "place",
+    "address",
+    "start",
+    "duration_minutes",
+    "transportation_arranged",
+    "transportation_details",
+    "instructions_for_family",
+    "internal_notes",
+)
 
 
 class LinkRefused(Exception):
@@ -54,46 +53,18 @@ class LinkRefused(Exception):
         self.reason = reason
 
 
-def _require_case_access(actor, case):
-    if actor is not None and not can_work_case(actor, case):
-        raise PermissionDenied
-
-
-def consent_covers(referral, day=None):
-    """Whether a consent in force on ``day`` lets the center share this referral's information."""
-    day = day or timezone.localdate()
-    organization = referral.service.organization.name if referral.service_id else referral.outside_provider
-    for consent in referral.case.family.consents.all():
-        if not consent.in_force_on(day):
-            continue
-        if consent.scope == consent.Scope.ALL_PROVIDERS:
-            return True
-        if consent.scope == consent.Scope.MEDICAL_ONLY and referral.need.category.code in MEDICAL_CATEGORIES:
-            return True
-        if (
-            consent.scope == consent.Scope.NAMED
-            and organization.casefold() in consent.scope_detail.casefold()
-        ):
-            return True
-    return False
-
-
-def _case_event(referral, actor, actor_label, note):
-    CaseEvent.objects.create(
-        case=referral.case, kind=CaseEvent.Kind.REFERRAL, actor=actor, actor_label=actor_label, note=note
-    )
-
-
 @transaction.atomic
 def referral_create(
     *, need, actor, service=None, outside_provider="", outside_contact="", note="", send=False
 ):
-    """Refer a need to a directory service or a named outside provider; ``send`` also requests it."""
-    _require_case_access(actor, need.case)
+    """Refer a need to a listed directory service or a named outside provider; ``send`` also requests it."""
+    require_case_access(actor, need.case)
     if not need.case.is_open:
         raise ValidationError(_("Reopen the case before referring."))
     if need.is_resolved:
         raise ValidationError(_("This need is already resolved."))
+    if service is not None and service.status not in Service.LISTED:
+        raise ValidationError({"service": _("This service is no longer listed in the directory.")})
     referral = Referral(
         need=need,
         case=need.case,
@@ -105,54 +76,37 @@ def referral_create(
     save_tracked(referral, actor, created=True)
     ReferralEvent.objects.create(referral=referral, to_status=referral.status, actor=actor)
     if send:
-        referral = referral_transition(referral=referral, to=Referral.Status.REQUESTED, actor=actor)
+        referral = _referral_move(referral, REFERRAL_LIFECYCLE["send"], actor=actor)
     return referral
 
 
-@transaction.atomic
-def referral_transition(*, referral, to, actor=None, actor_label="", note="", version=None):
-    """Move a referral along the FHIR Task lifecycle, writing a ReferralEvent.
-
-    Sending (→ requested) needs the family's consent in force; rejected, failed,
-    cancelled and on-hold need a reason. ``actor`` is None when the receiving
-    organization answers through its link (``actor_label`` names it).
-    """
-    referral = lock(referral)
-    _require_case_access(actor, referral.case)
-    check_version(referral, version)
-    if not referral_can_move(referral.status, to):
-        raise ValidationError(
-            _("A referral cannot go from “%(current)s” to “%(target)s”.")
-            % {"current": referral.get_status_display(), "target": Referral.Status(to).label}
-        )
-    note = (note or "").strip()
-    if to in REASON_REQUIRED and not note:
-        raise ValidationError({"note": _("Give the reason for this change.")})
-    if to == Referral.Status.REQUESTED and not consent_covers(referral):
-        raise ConsentMissing(referral.case.family)
+def _referral_move(referral, move, *, actor=None, actor_label="", note=""):
+    """The one mover of a referral: who may and from where (the table), the reason, the move's guard,
+    then the move, its ReferralEvent and a line on the case timeline. ``referral`` is locked by the caller."""
+    REFERRAL_LIFECYCLE.check(move, referral, actor)
+    note = REFERRAL_LIFECYCLE.check_note(move, note)
+    if move.guard:
+        move.guard(referral)
     now = timezone.now()
     previous = referral.status
-    referral.status = to
-    if to == Referral.Status.REQUESTED and referral.requested_at is None:
-        referral.requested_at = now
-    if to == Referral.Status.ACCEPTED and referral.accepted_at is None:
-        referral.accepted_at = now
-    if to == Referral.Status.COMPLETED:
-        referral.completed_at = now
-        referral.accepted_at = referral.accepted_at or now
-    if to in REASON_REQUIRED:
-        referral.status_reason = note
-    if to in Referral.TERMINAL:
+    REFERRAL_LIFECYCLE.apply(move, referral, now=now, note=note)
+    if move.target in TERMINAL:
         referral.closed_at = now
     save_tracked(referral, actor)
     ReferralEvent.objects.create(
-        referral=referral, from_status=previous, to_status=to, actor=actor, actor_label=actor_label, note=note
+        referral=referral,
+        from_status=previous,
+        to_status=move.target,
+        actor=actor,
+        actor_label=actor_label,
+        note=note,
     )
-    _case_event(
-        referral,
-        actor,
-        actor_label,
-        _("Referral to %(recipient)s: %(status)s")
+    case_event_record(
+        case=referral.case,
+        kind=CaseEvent.Kind.REFERRAL,
+        actor=actor,
+        actor_label=actor_label,
+        note=_("Referral to %(recipient)s: %(status)s")
         % {"recipient": referral.recipient, "status": referral.get_status_display()}
         + (f" — {note}" if note else ""),
     )
@@ -160,16 +114,31 @@ def referral_transition(*, referral, to, actor=None, actor_label="", note="", ve
 
 
 @transaction.atomic
-def referral_update(*, referral, actor, version, **fields):
-    """Change a referral's recipient or note while it is still a draft or waiting for an answer."""
+def referral_transition(*, referral, to, actor, note="", version=None):
+    """Move a referral along the FHIR Task lifecycle, writing a ReferralEvent.
+
+    Sending (→ requested) needs the family's consent in force; rejected, failed,
+    cancelled and on-hold need a reason. ``version``, when given, refuses a move
+    decided on an older version of the referral.
+    """
     referral = lock(referral)
-    _require_case_access(actor, referral.case)
-    check_version(referral, version)
-    if referral.is_terminal:
-        raise ValidationError(_("A closed referral cannot be changed."))
-    for name, value in fields.items():
-        setattr(referral, name, value)
-    return save_tracked(referral, actor)
+    require_case_access(actor, referral.case)
+    if version is not None:
+        check_version(referral, version)
+    move = REFERRAL_LIFECYCLE.between(referral.status, to) or REFERRAL_LIFECYCLE.refuse(referral.status, to)
+    return _referral_move(referral, move, actor=actor, note=note)
+
+
+def _accepted_first(referral, *, actor=None, actor_label=""):
+    """Accept a referral that has not been accepted yet, before what the caller does next.
+
+    An appointment booked, or a service delivered, on a referral still waiting
+    for an answer means the organization took it: the accept move comes first.
+    """
+    accept = REFERRAL_LIFECYCLE["accept"]
+    if referral.status in accept.sources:
+        referral = _referral_move(referral, accept, actor=actor, actor_label=actor_label)
+    return referral
 
 
 # The receiving organization's signed link
@@ -200,7 +169,7 @@ def referral_from_token(token):
         raise LinkRefused("invalid")
     if data.get("k") != referral.link_key:
         raise LinkRefused("revoked")
-    if referral.status not in Referral.LINK_OPEN:
+    if referral.status not in LINK_OPEN:
         raise LinkRefused("closed")
     return referral
 
@@ -209,9 +178,9 @@ def referral_from_token(token):
 def referral_link_revoke(*, referral, actor):
     """Invalidate every link given out for this referral; a new one can be shared."""
     referral = lock(referral)
-    _require_case_access(actor, referral.case)
+    require_case_access(actor, referral.case)
     referral.link_key = new_link_key()
-    save_tracked(referral, actor)
+    save_tracked(referral, actor, update_fields=["link_key"])
     ReferralEvent.objects.create(
         referral=referral,
         from_status=referral.status,
@@ -227,36 +196,39 @@ def _organization_label(referral):
     return f"{name} ({_(RECEIVING_ORGANIZATION)})"
 
 
+# What each answer of the organization's page does: the move it makes.
+ORGANIZATION_ANSWERS = {"accept": "accept", "decline": "reject", "delivered": "complete"}
+
+
 @transaction.atomic
 def organization_answer(*, referral, answer, note=""):
-    """The receiving organization accepts, declines or marks the service delivered through its link."""
+    """The receiving organization accepts, declines or marks the service delivered through its link.
+
+    No user acts: the signed link, checked by ``referral_from_token``, is the
+    organization's authority, and the table allows it only these moves.
+    """
     referral = lock(referral)
-    targets = {
-        "accept": Referral.Status.ACCEPTED,
-        "decline": Referral.Status.REJECTED,
-        "delivered": Referral.Status.COMPLETED,
-    }
-    if answer not in targets:
+    if answer not in ORGANIZATION_ANSWERS:
         raise ValidationError(_("Unknown answer."))
-    label = _organization_label(referral)
-    if answer == "delivered" and referral.status in (Referral.Status.REQUESTED, Referral.Status.RECEIVED):
-        referral = referral_transition(referral=referral, to=Referral.Status.ACCEPTED, actor_label=label)
     if answer == "decline" and not note.strip():
         raise ValidationError({"note": _("Tell the coordinator why the referral is declined.")})
-    return referral_transition(referral=referral, to=targets[answer], actor_label=label, note=note)
+    label = _organization_label(referral)
+    move = REFERRAL_LIFECYCLE[ORGANIZATION_ANSWERS[answer]]
+    if answer == "delivered":
+        referral = _accepted_first(referral, actor_label=label)
+    return _referral_move(referral, move, actor_label=label, note=note)
 
 
 @transaction.atomic
 def organization_propose_appointment(*, referral, start, duration_minutes, place, address="", note=""):
     """The receiving organization proposes an appointment; it is booked for the child and accepted."""
     referral = lock(referral)
-    if referral.status not in Referral.LINK_OPEN:
+    if referral.status not in LINK_OPEN:
         raise ValidationError(_("This referral is closed."))
     label = _organization_label(referral)
     if start < timezone.now():
         raise ValidationError({"start": _("Propose a date in the future.")})
-    if referral.status in (Referral.Status.REQUESTED, Referral.Status.RECEIVED, Referral.Status.ON_HOLD):
-        referral = referral_transition(referral=referral, to=Referral.Status.ACCEPTED, actor_label=label)
+    referral = _accepted_first(referral, actor_label=label)
     appointment = Appointment(
         child=referral.need.child or referral.case.children.order_by("date_of_birth").first(),
         case=referral.case,
@@ -281,26 +253,48 @@ def organization_propose_appointment(*, referral, start, duration_minutes, place
         note=_("Appointment proposed for %(when)s at %(place)s.") % {"when": when, "place": place}
         + (f" {note}" if note else ""),
     )
-    _case_event(referral, None, label, _("Appointment proposed for %(when)s.") % {"when": when})
+    case_event_record(
+        case=referral.case,
+        kind=CaseEvent.Kind.REFERRAL,
+        actor_label=label,
+        note=_("Appointment proposed for %(when)s.") % {"when": when},
+    )
     return appointment
 
 
 # Appointments
 
 
+def _require_appointment_access(actor, *, case, child):
+    """An appointment on a case is the case's; one on no case is the child's family's."""
+    if case is not None:
+        require_case_access(actor, case)
+    else:
+        require_family_access(actor, child.family)
+
+
+def _check_appointment(appointment):
+    """Rules a booking and an edit share: the child is the case's family's, and a ride says how."""
+    if appointment.case_id and appointment.child.family_id != appointment.case.family_id:
+        raise ValidationError({"child": _("The child must belong to the case's family.")})
+    if appointment.transportation_arranged and not appointment.transportation_details.strip():
+        raise ValidationError(
+            {"transportation_details": _("Say how the family gets there (company, pick-up time).")}
+        )
+
+
 @transaction.atomic
-def appointment_create(*, child, actor, case=None, referral=None, **fields):
+def appointment_create(*, child, actor, case=None, referral=None, **data):
     """Book an appointment for a child, on its own or from a referral."""
     if referral is not None:
         case = referral.case
-    if case is not None:
-        _require_case_access(actor, case)
-        if child.family_id != case.family_id:
-            raise ValidationError({"child": _("The child must belong to the case's family.")})
-    appointment = Appointment(child=child, case=case, referral=referral, **fields)
+    _require_appointment_access(actor, case=case, child=child)
+    refuse_unknown_fields(data, APPOINTMENT_FIELDS)
+    appointment = Appointment(child=child, case=case, referral=referral, **data)
+    _check_appointment(appointment)
     save_tracked(appointment, actor, created=True)
     if case is not None:
-        CaseEvent.objects.create(
+        case_event_record(
             case=case,
             kind=CaseEvent.Kind.REFERRAL,
             actor=actor,
@@ -310,15 +304,14 @@ def appointment_create(*, child, actor, case=None, referral=None, **fields):
 
 
 @transaction.atomic
-def appointment_update(*, appointment, actor, version, **fields):
+def appointment_update(*, appointment, actor, version, **data):
     """Change an appointment's details, refusing a stale form."""
     appointment = lock(appointment)
-    if appointment.case_id:
-        _require_case_access(actor, appointment.case)
+    _require_appointment_access(actor, case=appointment.case, child=appointment.child)
     check_version(appointment, version)
-    for name, value in fields.items():
-        setattr(appointment, name, value)
-    return save_tracked(appointment, actor)
+    changed = model_update(instance=appointment, fields=APPOINTMENT_FIELDS, data=data)
+    _check_appointment(appointment)
+    return save_tracked(appointment, actor, update_fields=changed)
 
 
 @transaction.atomic
@@ -327,16 +320,15 @@ def appointment_set_status(
 ):
     """Record what happened to an appointment; attended can complete its referral and meet its need."""
     appointment = lock(appointment)
-    if appointment.case_id:
-        _require_case_access(actor, appointment.case)
+    _require_appointment_access(actor, case=appointment.case, child=appointment.child)
     if appointment.status == status:
         raise ValidationError(_("The appointment is already marked so."))
     if status not in Appointment.Status.values:
         raise ValidationError(_("Unknown appointment status."))
     appointment.status = status
-    save_tracked(appointment, actor)
+    save_tracked(appointment, actor, update_fields=["status"])
     if appointment.case_id:
-        CaseEvent.objects.create(
+        case_event_record(
             case=appointment.case,
             kind=CaseEvent.Kind.REFERRAL,
             actor=actor,
@@ -346,15 +338,8 @@ def appointment_set_status(
     referral = appointment.referral
     if status == Appointment.Status.ATTENDED and referral is not None:
         if complete_referral and referral.status != Referral.Status.COMPLETED:
-            if referral.status in (
-                Referral.Status.REQUESTED,
-                Referral.Status.RECEIVED,
-                Referral.Status.ON_HOLD,
-            ):
-                referral = referral_transition(referral=referral, to=Referral.Status.ACCEPTED, actor=actor)
-            referral = referral_transition(
-                referral=referral, to=Referral.Status.COMPLETED, actor=actor, note=note
-            )
+            referral = _accepted_first(lock(referral), actor=actor)
+            referral = _referral_move(referral, REFERRAL_LIFECYCLE["complete"], actor=actor, note=note)
         if mark_need_met:
             need = Need.objects.get(pk=referral.need_id)
             if not need.is_resolved:

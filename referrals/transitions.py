@@ -1,30 +1,128 @@
-"""The referral lifecycle (HL7 FHIR Task.status), declared once."""
+"""The referral lifecycle (HL7 FHIR Task.status) as a table of named moves, declared once.
 
+Staff who work the case make every move; the receiving organization, answering
+through its signed link (no user: ``actor`` is None), may accept, decline and
+mark the service delivered. The terminal statuses, the statuses in which the
+organization's link works and the moves that need a reason are read from the
+table.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from carecoord.lifecycle import Lifecycle, Move
+from cases.permissions import can_work_case
+
+from .consent import require_consent
 from .models import Referral
 
 S = Referral.Status
 
-REFERRAL_ALLOWED = {
-    S.DRAFT: {S.REQUESTED, S.CANCELLED},
-    S.REQUESTED: {S.RECEIVED, S.ACCEPTED, S.REJECTED, S.CANCELLED, S.FAILED, S.ON_HOLD},
-    S.RECEIVED: {S.ACCEPTED, S.REJECTED, S.CANCELLED, S.FAILED, S.ON_HOLD},
-    S.ACCEPTED: {S.IN_PROGRESS, S.COMPLETED, S.CANCELLED, S.FAILED, S.ON_HOLD},
-    S.IN_PROGRESS: {S.COMPLETED, S.CANCELLED, S.FAILED, S.ON_HOLD},
-    S.ON_HOLD: {S.REQUESTED, S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS, S.CANCELLED, S.FAILED},
-    # Completed, rejected, cancelled and failed are terminal: a new referral starts again.
-    S.COMPLETED: set(),
-    S.REJECTED: set(),
-    S.CANCELLED: set(),
-    S.FAILED: set(),
-}
 
+def case_team(actor, referral):
+    """Staff who work the referral's case."""
+    return actor is not None and can_work_case(actor, referral.case)
+
+
+def case_team_or_organization(actor, referral):
+    """Staff who work the case, or the receiving organization answering through its link (no actor)."""
+    return actor is None or case_team(actor, referral)
+
+
+def _sent(referral, now, note):
+    referral.requested_at = referral.requested_at or now
+
+
+def _accepted(referral, now, note):
+    referral.accepted_at = referral.accepted_at or now
+
+
+def _completed(referral, now, note):
+    referral.completed_at = now
+    referral.accepted_at = referral.accepted_at or now
+
+
+def _with_reason(referral, now, note):
+    referral.status_reason = note
+
+
+REASON = _("Give the reason for this change.")
+
+REFERRAL_LIFECYCLE = Lifecycle(
+    statuses=S,
+    refusal=_("A referral cannot go from “%(current)s” to “%(target)s”."),
+    moves=[
+        # Sending needs the family's consent in force for this recipient.
+        Move(
+            "send",
+            sources=(S.DRAFT, S.ON_HOLD),
+            target=S.REQUESTED,
+            who=case_team,
+            guard=require_consent,
+            effects=_sent,
+        ),
+        Move("receive", sources=(S.REQUESTED, S.ON_HOLD), target=S.RECEIVED, who=case_team),
+        Move(
+            "accept",
+            sources=(S.REQUESTED, S.RECEIVED, S.ON_HOLD),
+            target=S.ACCEPTED,
+            who=case_team_or_organization,
+            effects=_accepted,
+        ),
+        Move("start", sources=(S.ACCEPTED, S.ON_HOLD), target=S.IN_PROGRESS, who=case_team),
+        Move(
+            "complete",
+            sources=(S.ACCEPTED, S.IN_PROGRESS),
+            target=S.COMPLETED,
+            who=case_team_or_organization,
+            effects=_completed,
+        ),
+        Move(
+            "reject",
+            sources=(S.REQUESTED, S.RECEIVED),
+            target=S.REJECTED,
+            who=case_team_or_organization,
+            note_required=REASON,
+            effects=_with_reason,
+        ),
+        Move(
+            "cancel",
+            sources=(S.DRAFT, S.REQUESTED, S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS, S.ON_HOLD),
+            target=S.CANCELLED,
+            who=case_team,
+            note_required=REASON,
+            effects=_with_reason,
+        ),
+        Move(
+            "fail",
+            sources=(S.REQUESTED, S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS, S.ON_HOLD),
+            target=S.FAILED,
+            who=case_team,
+            note_required=REASON,
+            effects=_with_reason,
+        ),
+        Move(
+            "hold",
+            sources=(S.REQUESTED, S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS),
+            target=S.ON_HOLD,
+            who=case_team,
+            note_required=REASON,
+            effects=_with_reason,
+        ),
+    ],
+)
+
+REFERRAL_ALLOWED = REFERRAL_LIFECYCLE.allowed
+# Completed, rejected, cancelled and failed: no move leaves them; a new referral starts again.
+TERMINAL = REFERRAL_LIFECYCLE.terminal
+# Statuses in which the receiving organization's link works: sent and not yet over.
+LINK_OPEN = tuple(status for status in S if status not in TERMINAL and status != S.DRAFT)
 # Moves that need a reason the timeline keeps.
-REASON_REQUIRED = {S.REJECTED, S.FAILED, S.CANCELLED, S.ON_HOLD}
+REASON_REQUIRED = frozenset(move.target for move in REFERRAL_LIFECYCLE.moves.values() if move.note_required)
 
 
 def referral_can_move(current, target):
-    return target in REFERRAL_ALLOWED.get(current, set())
+    return REFERRAL_LIFECYCLE.can_move(current, target)
 
 
 def referral_next_statuses(current):
-    return [status for status in S if status in REFERRAL_ALLOWED.get(current, set())]
+    return REFERRAL_LIFECYCLE.next_statuses(current)

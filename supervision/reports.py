@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import Activity, Case, EDVisit, Goal, Need, Program, ServiceCategory
 from referrals.models import Referral
+from referrals.transitions import TERMINAL
 
 from .expressions import DaysBetween, median, share
 from .overview import count_per
@@ -306,7 +307,7 @@ def connection_report(p):
         p.groups()
         .annotate(
             sent=count_per(referrals, key),
-            outcome=count_per(referrals.filter(status__in=Referral.TERMINAL), key),
+            outcome=count_per(referrals.filter(status__in=TERMINAL), key),
             to_accept=median(accepted, DaysBetween(F("accepted_at"), F("requested_at")), key=key),
             to_complete=median(completed, DaysBetween(F("completed_at"), F("requested_at")), key=key),
         )

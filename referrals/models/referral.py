@@ -2,13 +2,12 @@
 
 import secrets
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carecoord.models import TrackedModel, UUIDModel
+from carecoord.models import TimelineEvent, TrackedModel
 
 from ..querysets import AppointmentQuerySet, ReferralQuerySet
 from .directory import Service
@@ -35,10 +34,6 @@ class Referral(TrackedModel):
         CANCELLED = "cancelled", _("Cancelled")
         FAILED = "failed", _("Failed")
         ON_HOLD = "on-hold", _("On hold")
-
-    TERMINAL = (Status.COMPLETED, Status.REJECTED, Status.CANCELLED, Status.FAILED)
-    # Statuses in which the receiving organization's link works.
-    LINK_OPEN = (Status.REQUESTED, Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS, Status.ON_HOLD)
 
     need = models.ForeignKey(
         "cases.Need", verbose_name=_("need"), on_delete=models.PROTECT, related_name="referrals"
@@ -109,57 +104,33 @@ class Referral(TrackedModel):
 
     @property
     def is_terminal(self):
-        return self.status in self.TERMINAL
+        """No move leaves the status (``referrals.transitions.TERMINAL``, read from the lifecycle table)."""
+        from ..transitions import TERMINAL
+
+        return self.status in TERMINAL
 
     @property
     def is_open(self):
-        return self.status not in self.TERMINAL
+        return not self.is_terminal
 
 
-class ReferralEvent(UUIDModel):
+class ReferralEvent(TimelineEvent):
     """One change of a referral's status, by a user or by the receiving organization."""
 
     referral = models.ForeignKey(
         Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="events"
     )
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    actor_label = models.CharField(_("by (outside)"), max_length=200, blank=True)
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("referral event")
         verbose_name_plural = _("referral events")
-        ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["referral", "-at"])]
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"
 
-    @property
-    def who(self):
-        return self.actor_label or (str(self.actor) if self.actor else "")
-
-    @property
-    def from_label(self):
-        return Referral.Status(self.from_status).label if self.from_status else ""
-
-    @property
-    def to_label(self):
-        return (
-            Referral.Status(self.to_status).label
-            if self.to_status in Referral.Status.values
-            else self.to_status
-        )
+    def status_label(self, code):
+        return Referral.Status(code).label if code in Referral.Status.values else code
 
 
 class Appointment(TrackedModel):
