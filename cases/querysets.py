@@ -12,9 +12,6 @@ from carecoord.text import search_key
 
 
 class FamilyQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(archived_at__isnull=True)
-
     def search(self, text):
         """Families matching every word of ``text``.
 
@@ -75,7 +72,7 @@ class CaseQuerySet(models.QuerySet):
         from .models import Activity, Need, Task
 
         today = timezone.localdate()
-        open_tasks = Task.objects.filter(case=OuterRef("pk"), completed_at__isnull=True)
+        open_tasks = Task.objects.open().filter(case=OuterRef("pk"))
         open_needs = (
             Need.objects.filter(case=OuterRef("pk"), status__in=["open", "in_progress"])
             .order_by()
@@ -103,5 +100,6 @@ class TaskQuerySet(models.QuerySet):
     def open(self):
         return self.filter(completed_at__isnull=True)
 
-    def overdue(self):
-        return self.open().filter(due_on__lt=timezone.localdate())
+    def overdue(self, today=None):
+        """Open tasks due before ``today`` (the center's today by default)."""
+        return self.open().filter(due_on__lt=today or timezone.localdate())

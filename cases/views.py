@@ -376,9 +376,7 @@ def case_context(request, case):
         "focus_children": {child.pk for child in case.children.all()},
         "needs": case.needs.select_related("category", "child"),
         "goals": case.goals.select_related("child"),
-        "open_tasks": case.tasks.filter(completed_at__isnull=True)
-        .select_related("assignee")
-        .order_by("due_on"),
+        "open_tasks": case.tasks.open().select_related("assignee").order_by("due_on"),
         "done_tasks": case.tasks.filter(completed_at__isnull=False)
         .select_related("assignee", "completed_by")
         .order_by("-completed_at")[:10],

@@ -11,10 +11,10 @@ from .services import user_language
 
 @receiver(user_logged_in, dispatch_uid="portal.open_in_family_language")
 def open_in_family_language(sender, request, user, **kwargs):
-    """A family user's portal opens in their language; PortalMiddleware sets the cookie on the response."""
+    """A family user's portal opens in their language; AccountsMiddleware sets the cookie on the response."""
     if request is None or user.role != User.Role.FAMILY:
         return
     language = user_language(user)
     if language:
         translation.activate(language)
-        request.portal_language = language
+        request.sign_in_language = language

@@ -120,10 +120,3 @@ class ReferralQuerySet(models.QuerySet):
         return self.select_related(
             "need__category", "need__child", "case__family", "case__coordinator", "service__organization"
         )
-
-
-class AppointmentQuerySet(models.QuerySet):
-    def upcoming(self):
-        from django.utils import timezone
-
-        return self.filter(status="scheduled", start__gte=timezone.now())

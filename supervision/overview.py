@@ -76,10 +76,7 @@ def supervised_cases(user, key, now=None):
 
 def overdue_tasks(user, today=None):
     """Open tasks past their due date on the open cases of the led teams."""
-    today = today or timezone.localdate()
-    return Task.objects.filter(
-        case__in=cases_supervised_by(user).open(), completed_at__isnull=True, due_on__lt=today
-    )
+    return Task.objects.filter(case__in=cases_supervised_by(user).open()).overdue(today)
 
 
 def waiting_referrals(user, now=None):

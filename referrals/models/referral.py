@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carecoord.models import TimelineEvent, TrackedModel
 
-from ..querysets import AppointmentQuerySet, ReferralQuerySet
+from ..querysets import ReferralQuerySet
 from .directory import Service
 
 
@@ -178,8 +178,6 @@ class Appointment(TrackedModel):
         _("internal notes"), blank=True, help_text=_("Never shown to the family or the organization.")
     )
     proposed_by_organization = models.BooleanField(_("proposed by the organization"), default=False)
-
-    objects = AppointmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("appointment")
