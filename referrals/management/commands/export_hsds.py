@@ -10,4 +10,5 @@ class Command(BaseCommand):
         parser.add_argument("directory", help="folder to write the CSV files and datapackage.json into")
 
     def handle(self, *args, directory, **options):
-        directory_export(directory=directory, stdout=self.stdout)
+        for line in directory_export(directory=directory).lines():
+            self.stdout.write(line)

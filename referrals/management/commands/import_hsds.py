@@ -14,6 +14,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, directory, **options):
         try:
-            directory_import(directory=directory, stdout=self.stdout)
+            result = directory_import(directory=directory)
         except HSDSImportError as error:
             raise CommandError(str(error)) from error
+        for line in result.lines():
+            self.stdout.write(line)
