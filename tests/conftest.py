@@ -63,3 +63,113 @@ def _english_by_default(settings):
     """Tests speak English unless they switch language themselves."""
     settings.LANGUAGE_CODE = "en"
     settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+# One cast of people (healthchecks' alice, bob and charlie): a fixture name is the same person in
+# every test module. Carmen coordinates the Hernández case on the North team, Jordan is her
+# colleague there, Sam supervises North, Robin coordinates on the Harbor team and sees none of it.
+
+
+@pytest.fixture
+def team(db):
+    """The North team, where the Hernández family is coordinated."""
+    from tests.accounts.factories import TeamFactory
+
+    return TeamFactory(name="North", phone="(555) 000-1234")
+
+
+@pytest.fixture
+def other_team(db):
+    from tests.accounts.factories import TeamFactory
+
+    return TeamFactory(name="Harbor", phone="(555) 000-9876")
+
+
+@pytest.fixture
+def coordinator(team):
+    """Carmen Ortiz, coordinator on North: she works the Hernández case."""
+    from tests.accounts.factories import CoordinatorFactory
+
+    return CoordinatorFactory(teams=[team], first_name="Carmen", last_name="Ortiz", phone="(555) 010-7777")
+
+
+@pytest.fixture
+def colleague(team):
+    """Jordan Lee, another coordinator on North."""
+    from tests.accounts.factories import CoordinatorFactory
+
+    return CoordinatorFactory(teams=[team], first_name="Jordan", last_name="Lee")
+
+
+@pytest.fixture
+def supervisor(team):
+    """Sam Rivera, who leads North: reassigns its cases and approves their closures."""
+    from tests.accounts.factories import SupervisorFactory
+
+    return SupervisorFactory(teams=[team], first_name="Sam", last_name="Rivera")
+
+
+@pytest.fixture
+def outsider(other_team):
+    """Robin Okafor, coordinator on Harbor: sees nothing of North."""
+    from tests.accounts.factories import CoordinatorFactory
+
+    return CoordinatorFactory(teams=[other_team], first_name="Robin", last_name="Okafor")
+
+
+@pytest.fixture
+def admin(db):
+    """Alex, an administrator: every team."""
+    from tests.accounts.factories import AdminFactory
+
+    return AdminFactory(first_name="Alex", last_name="Admin")
+
+
+@pytest.fixture
+def family(team):
+    """The Hernández household on North; they read Spanish."""
+    from tests.cases.factories import FamilyFactory
+
+    return FamilyFactory(team=team, name="Hernández household", preferred_language="es")
+
+
+@pytest.fixture
+def mateo(family):
+    """Mateo Hernández, the youngest son."""
+    from tests.cases.factories import ChildFactory
+
+    return ChildFactory(family=family, first_name="Mateo")
+
+
+@pytest.fixture
+def case(family, mateo, coordinator):
+    """Carmen's active case for the Hernández household, Mateo in focus."""
+    from tests.cases.factories import CaseFactory
+
+    return CaseFactory(family=family, coordinator=coordinator, children=[mateo])
+
+
+@pytest.fixture
+def consent(family):
+    """The Hernández family's consent to share with any provider we refer to."""
+    from tests.cases.factories import ConsentFactory
+
+    return ConsentFactory(family=family)
+
+
+@pytest.fixture
+def caregiver_and_user(family):
+    """María Hernández, the mother, signed up to the family portal: (caregiver, user)."""
+    from tests.portal.factories import portal_caregiver
+
+    return portal_caregiver(family, first_name="María", last_name="Hernández", email="maria@example.org")
+
+
+@pytest.fixture
+def caregiver(caregiver_and_user):
+    return caregiver_and_user[0]
+
+
+@pytest.fixture
+def family_user(caregiver_and_user):
+    return caregiver_and_user[1]
