@@ -540,7 +540,7 @@ def test_unknown_files_and_columns_are_ignored_with_a_note(package):
 
 
 def test_file_names_come_from_datapackage_json(package):
-    # The HSDS 3.0 release's own datapackage.json names the address file "addresss.csv".
+    # The HSDS 3.0 drafts' own datapackage.json named the address file "addresss.csv".
     (package / "addresses.csv").rename(package / "addresss.csv")
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
     for resource in descriptor["resources"]:
