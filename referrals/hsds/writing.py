@@ -1,6 +1,5 @@
 """Writing a checked package into the directory's models: ``directory_import`` and what it derives."""
 
-import warnings
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -156,16 +155,8 @@ def hours_text(schedules):
 
 
 @transaction.atomic
-def directory_import(*, directory, stdout=None):
+def directory_import(*, directory):
     """Import an HSDS 3.0 tabular data package by HSDS id: all of it, or on any error none of it."""
-    if stdout is not None:
-        # Transitional: referrals/demo.py still passes a throwaway stream. The import
-        # prints nothing; its caller prints ``ImportResult.lines()``.
-        warnings.warn(
-            "directory_import() no longer writes to stdout; drop the argument and print result.lines().",
-            DeprecationWarning,
-            stacklevel=3,
-        )
     reader = PackageReader(directory)
     present, rows = reader.read()
     if not reader.problems:
