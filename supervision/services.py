@@ -1,9 +1,10 @@
 """Every write of the supervision app. Views call these; each runs in one transaction."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.permissions import is_supervising
 from cases.services import case_reassign
 
 from .models import ReportDownload
@@ -16,6 +17,8 @@ def cases_reassign(*, cases, coordinator, reason, actor):
     Each case goes through ``case_reassign`` (history event, review task for the
     new coordinator); a refusal for any case undoes the whole batch and names it.
     """
+    if not is_supervising(actor):
+        raise PermissionDenied
     cases = sorted(cases, key=lambda case: case.pk)
     if not cases:
         raise ValidationError({"cases": _("Choose at least one case to reassign.")})
@@ -34,7 +37,9 @@ def cases_reassign(*, cases, coordinator, reason, actor):
 
 @transaction.atomic
 def report_download_record(*, user, report, parameters):
-    """Record that ``user`` downloaded ``report`` with ``parameters``, now."""
+    """Record that ``user``, a supervisor or administrator, downloaded ``report`` with ``parameters``, now."""
+    if not is_supervising(user):
+        raise PermissionDenied
     download = ReportDownload(user=user, report=report, parameters=parameters)
     download.full_clean()
     download.save()
