@@ -587,13 +587,13 @@ def same_team_coordinator(case):
     return CoordinatorFactory(teams=[case.team])
 
 
-def family_user(case):
+def any_family_user(case):
     return FamilyUserFactory()
 
 
 @pytest.mark.parametrize(
     "make_actor",
-    [lambda case: case.coordinator, same_team_coordinator, other_team_supervisor, family_user],
+    [lambda case: case.coordinator, same_team_coordinator, other_team_supervisor, any_family_user],
     ids=["case-coordinator", "other-coordinator-of-team", "supervisor-of-other-team", "family"],
 )
 def test_closure_approval_by_anyone_but_a_team_supervisor_or_admin_is_denied(make_actor):
