@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from accounts.models import Team, User
+from accounts.services import user_language_set
 
 from . import services
 from .models import Case, EDVisit, Need, Program, ServiceCategory
@@ -192,10 +193,8 @@ def _seed_family(spec, team, programs, coordinator, supervisor):
         )
         if username:
             user = User.objects.get(username=username)
-            user.language = spec["language"]
-            user.save(update_fields=["language"])
-            caregiver.user = user
-            caregiver.save(update_fields=["user"])
+            user_language_set(user=user, language=spec["language"])
+            services.caregiver_link_login(caregiver=caregiver, user=user)
     children = [
         services.child_add(
             family=family,
