@@ -14,25 +14,18 @@ from cases.services import case_request_closure
 from referrals import services
 from referrals.models import Appointment, Referral, ReferralEvent
 from referrals.transitions import REASON_REQUIRED, REFERRAL_ALLOWED
-from tests.accounts.factories import CoordinatorFactory, FamilyUserFactory, TeamFactory
 from tests.cases.factories import CaseFactory, ChildFactory, ConsentFactory, FamilyFactory, NeedFactory
+from tests.queries import assert_queries_bounded
 from tests.referrals.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
 S = Referral.Status
 
 
-@pytest.fixture
-def case():
-    family = FamilyFactory(name="Hernández household")
-    child = ChildFactory(family=family, first_name="Mateo")
-    ConsentFactory(family=family)
-    return CaseFactory(family=family, children=[child])
-
-
-@pytest.fixture
-def coordinator(case):
-    return case.coordinator
+@pytest.fixture(autouse=True)
+def consent_on_file(consent):
+    """The Hernández family's consent is on file unless a test withdraws or deletes it."""
+    return consent
 
 
 @pytest.fixture
@@ -246,9 +239,9 @@ def test_referral_status_change_without_a_reason_is_refused(client, need, coordi
     assert referral.status == S.REQUESTED
 
 
-def test_another_teams_referral_is_not_found_and_unchanged(client, need):
+def test_another_teams_referral_is_not_found_and_unchanged(client, need, outsider):
     referral = make_referral(need)
-    client.force_login(CoordinatorFactory(teams=[TeamFactory(name="South")]))
+    client.force_login(outsider)
     assert client.get(reverse("referrals:referral-detail", args=[referral.uuid])).status_code == 404
     response = client.post(
         reverse("referrals:referral-status", args=[referral.uuid]), {"status": "cancelled", "note": "x"}
@@ -258,16 +251,16 @@ def test_another_teams_referral_is_not_found_and_unchanged(client, need):
     assert referral.status == S.REQUESTED
 
 
-def test_family_user_cannot_see_referral_pages(client, need):
+def test_family_user_cannot_see_referral_pages(client, need, family_user):
     referral = make_referral(need)
-    client.force_login(FamilyUserFactory())
+    client.force_login(family_user)
     assert client.get(reverse("referrals:referral-detail", args=[referral.uuid])).status_code == 404
     assert client.get(reverse("referrals:referral-list")).status_code == 404
 
 
-def test_referral_list_shows_only_my_teams_referrals(client, need, coordinator):
+def test_referral_list_shows_only_my_teams_referrals(client, need, coordinator, other_team):
     make_referral(need)
-    other = CaseFactory(family=FamilyFactory(name="Other team family"))
+    other = CaseFactory(family=FamilyFactory(team=other_team, name="Other team family"))
     ConsentFactory(family=other.family)
     make_referral(NeedFactory(case=other))
     client.force_login(coordinator)
@@ -338,46 +331,50 @@ def test_marking_attended_offers_to_complete_the_referral_and_meet_the_need(clie
     assert need.status == Need.Status.MET
 
 
-@pytest.mark.parametrize("count", [5, 50])
-def test_referral_list_query_count_does_not_grow(
-    client, need, coordinator, django_assert_max_num_queries, count
-):
-    for _ in range(count):
-        make_referral(NeedFactory(case=need.case))
+def test_referral_list_query_count_does_not_grow(client, need, coordinator):
+    def add_referrals(count):
+        for _ in range(count):
+            make_referral(NeedFactory(case=need.case))
+
     client.force_login(coordinator)
-    with django_assert_max_num_queries(8):
-        response = client.get(reverse("referrals:referral-list"))
-    assert response.status_code == 200
+
+    def load():
+        assert client.get(reverse("referrals:referral-list")).status_code == 200
+
+    assert_queries_bounded(add_rows=add_referrals, load=load, ceiling=8)
 
 
-@pytest.mark.parametrize("count", [5, 50])
-def test_case_page_with_many_referrals_has_bounded_queries(
-    client, need, coordinator, django_assert_max_num_queries, count
-):
-    for _ in range(count):
-        referral = make_referral(NeedFactory(case=need.case, child=need.child))
-        services.appointment_create(
-            child=need.child, actor=coordinator, referral=referral, provider="KVCH", start=timezone.now()
-        )
+def test_case_page_with_many_referrals_has_bounded_queries(client, need, coordinator):
+    def add_referrals(count):
+        for _ in range(count):
+            referral = make_referral(NeedFactory(case=need.case, child=need.child))
+            services.appointment_create(
+                child=need.child, actor=coordinator, referral=referral, provider="KVCH", start=timezone.now()
+            )
+
     client.force_login(coordinator)
-    with django_assert_max_num_queries(24):
-        response = client.get(reverse("cases:case-detail", args=[need.case.uuid]))
-    assert response.status_code == 200
+
+    def load():
+        assert client.get(reverse("cases:case-detail", args=[need.case.uuid])).status_code == 200
+
+    assert_queries_bounded(add_rows=add_referrals, load=load, ceiling=24)
 
 
-@pytest.mark.parametrize("count", [5, 50])
-def test_referral_page_query_count_does_not_grow(
-    client, need, coordinator, django_assert_max_num_queries, count
-):
+def test_referral_page_query_count_does_not_grow(client, need, coordinator):
     referral = make_referral(need, S.ACCEPTED)
-    for _ in range(count):
-        services.appointment_create(
-            child=need.child, actor=coordinator, referral=referral, provider="KVCH", start=timezone.now()
-        )
-        ReferralEvent.objects.create(
-            referral=referral, from_status="accepted", to_status="accepted", note="call"
-        )
+
+    def add_appointments_and_events(count):
+        for _ in range(count):
+            services.appointment_create(
+                child=need.child, actor=coordinator, referral=referral, provider="KVCH", start=timezone.now()
+            )
+            ReferralEvent.objects.create(
+                referral=referral, from_status="accepted", to_status="accepted", note="call"
+            )
+
     client.force_login(coordinator)
-    with django_assert_max_num_queries(10):
-        response = client.get(reverse("referrals:referral-detail", args=[referral.uuid]))
-    assert response.status_code == 200
+
+    def load():
+        assert client.get(reverse("referrals:referral-detail", args=[referral.uuid])).status_code == 200
+
+    assert_queries_bounded(add_rows=add_appointments_and_events, load=load, ceiling=10)
