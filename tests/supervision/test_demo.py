@@ -12,13 +12,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def supervisor():
+def demo_supervisor():
+    """The demo data's supervisor, signed in as "supervisor", after seeding it."""
     seed_demo()
     return User.objects.get(username="supervisor")
 
 
-def test_the_demo_overview_has_something_in_every_column(supervisor):
-    rows = {person.username: person for person in overview_rows(supervisor)}
+def test_the_demo_overview_has_something_in_every_column(demo_supervisor):
+    rows = {person.username: person for person in overview_rows(demo_supervisor)}
     assert set(rows) == {"coordinator", "coordinator2"}
     carmen = rows["coordinator"]
     assert (carmen.open, carmen.urgent, carmen.no_contact, carmen.overdue_tasks) == (8, 3, 1, 1)
@@ -26,8 +27,8 @@ def test_the_demo_overview_has_something_in_every_column(supervisor):
     assert rows["coordinator2"].open == 1
 
 
-def test_the_demo_reports_have_months_of_history(supervisor):
-    form = ReportFilterForm({}, user=supervisor)
+def test_the_demo_reports_have_months_of_history(demo_supervisor):
+    form = ReportFilterForm({}, user=demo_supervisor)
     assert form.is_valid()
     reports = {report.name: report for report in build_reports(form.parameters())}
     # Six cases opened today and five in the past months; closed: Walker after 90 days, Davis
@@ -43,7 +44,7 @@ def test_the_demo_reports_have_months_of_history(supervisor):
     ]
 
 
-def test_seeding_twice_changes_nothing(supervisor):
+def test_seeding_twice_changes_nothing(demo_supervisor):
     from cases.models import Case
 
     count = Case.objects.count()
