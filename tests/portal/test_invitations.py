@@ -13,7 +13,6 @@ from django.utils import timezone
 from accounts.models import User
 from portal import services
 from portal.models import CalendarFeed, PortalInvitation, secret_hash
-from tests.accounts.factories import CoordinatorFactory, TeamFactory
 from tests.cases.factories import CaregiverFactory
 
 pytestmark = pytest.mark.django_db
@@ -184,10 +183,9 @@ def test_caregiver_with_portal_access_cannot_be_invited_again(caregiver, coordin
     assert not PortalInvitation.objects.filter(caregiver=caregiver).exists()
 
 
-def test_coordinator_of_another_team_cannot_invite(new_caregiver):
-    stranger = CoordinatorFactory(teams=[TeamFactory(name="Elsewhere")])
+def test_coordinator_of_another_team_cannot_invite(new_caregiver, outsider):
     with pytest.raises(PermissionDenied):
-        invite(new_caregiver, stranger)
+        invite(new_caregiver, outsider)
     assert not PortalInvitation.objects.exists()
 
 
@@ -269,10 +267,10 @@ def test_family_page_removes_access_after_confirmation(client, caregiver, family
 
 
 def test_staff_of_another_team_get_404_on_portal_access_actions(
-    client, caregiver, family_user, new_caregiver, coordinator
+    client, caregiver, family_user, new_caregiver, coordinator, outsider
 ):
     invitation, _token = invite(new_caregiver, coordinator)
-    client.force_login(CoordinatorFactory(teams=[TeamFactory(name="Elsewhere")]))
+    client.force_login(outsider)
     assert client.post(reverse("portal:invitation-create", args=[new_caregiver.uuid])).status_code == 404
     assert client.post(reverse("portal:invitation-revoke", args=[invitation.uuid])).status_code == 404
     assert client.post(reverse("portal:access-remove", args=[caregiver.uuid])).status_code == 404

@@ -6,7 +6,6 @@ from django.urls import reverse
 from accounts.models import User
 from portal import services
 from portal.models import CalendarFeed, PortalInvitation
-from tests.accounts.factories import AdminFactory, CoordinatorFactory, SupervisorFactory
 from tests.cases.factories import CaregiverFactory, CaseFactory, FamilyFactory, NeedFactory
 from tests.referrals.factories import ReferralFactory
 
@@ -18,9 +17,9 @@ FAMILY_PAGES = ["portal:home", "portal:summary-print", "portal:summary-pdf", "po
 
 
 @pytest.fixture
-def other_family():
-    """Another team's household with its own portal caregiver, a case, an appointment and a referral."""
-    case = CaseFactory(family=FamilyFactory(name="Other household"))
+def other_family(other_team, outsider):
+    """A Harbor household with its own portal caregiver, Robin's case, an appointment and a referral."""
+    case = CaseFactory(family=FamilyFactory(team=other_team, name="Other household"), coordinator=outsider)
     caregiver, user = portal_caregiver(case.family)
     appointment = PortalAppointmentFactory(case=case, provider="Other Family Clinic")
     referral = ReferralFactory(need=NeedFactory(case=case))
@@ -34,9 +33,9 @@ def other_family():
 
 
 @pytest.mark.parametrize("name", FAMILY_PAGES)
-@pytest.mark.parametrize("factory", [CoordinatorFactory, SupervisorFactory, AdminFactory])
-def test_staff_cannot_use_the_portal_as_a_family(client, factory, name):
-    client.force_login(factory())
+@pytest.mark.parametrize("person", ["coordinator", "supervisor", "admin"])
+def test_staff_cannot_use_the_portal_as_a_family(client, request, person, name):
+    client.force_login(request.getfixturevalue(person))
     assert client.get(reverse(name)).status_code == 404
 
 
