@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carecoord.forms import DateInput, DateTimeInput, StaffChoiceField, StatusChangeForm, VersionedForm
 
+from . import services
 from .models import (
     Activity,
     Caregiver,
@@ -25,34 +26,20 @@ from .models import (
 class FamilyForm(VersionedForm):
     class Meta:
         model = Family
-        fields = [
-            "name",
-            "preferred_language",
-            "other_language",
-            "interpreter_needed",
-            "phone",
-            "email",
-            "preferred_contact_method",
-            "address_line1",
-            "address_line2",
-            "town",
-            "state",
-            "postal_code",
-            "insurance",
-        ]
+        fields = services.FAMILY_FIELDS
         help_texts = {"name": _("e.g. Hernández household")}
 
 
 class CaregiverForm(VersionedForm):
     class Meta:
         model = Caregiver
-        fields = ["first_name", "last_name", "relationship", "phone", "email", "is_primary"]
+        fields = services.CAREGIVER_FIELDS
 
 
 class ChildForm(VersionedForm):
     class Meta:
         model = Child
-        fields = ["first_name", "last_name", "date_of_birth", "conditions", "primary_care_provider", "mrn"]
+        fields = services.CHILD_FIELDS
         widgets = {"date_of_birth": DateInput(), "conditions": forms.Textarea(attrs={"rows": 2})}
 
     def clean_date_of_birth(self):
@@ -65,7 +52,7 @@ class ChildForm(VersionedForm):
 class ConsentForm(forms.ModelForm):
     class Meta:
         model = Consent
-        fields = ["scope", "scope_detail", "given_by", "given_on", "expires_on"]
+        fields = services.CONSENT_FIELDS
         widgets = {"given_on": DateInput(), "expires_on": DateInput()}
 
     def clean(self):
@@ -141,7 +128,7 @@ class IntakeNeedForm(forms.Form):
 class NeedForm(VersionedForm):
     class Meta:
         model = Need
-        fields = ["category", "child", "description"]
+        fields = services.NEED_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, case, **kwargs):
@@ -160,7 +147,7 @@ class NeedStatusForm(StatusChangeForm):
 class GoalForm(VersionedForm):
     class Meta:
         model = Goal
-        fields = ["description", "child", "next_steps", "target_date", "status", "shared_with_family"]
+        fields = services.GOAL_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "next_steps": forms.Textarea(attrs={"rows": 2}),

@@ -53,19 +53,20 @@ __all__ = ["ClosureBlocked", "StaleEdit", "VersionMissing"]  # raised here, caug
 
 # The fields each record's create and update services take; everything else
 # (team, status, version, search keys...) changes only through its own action.
+# The forms show them in this order.
 FAMILY_FIELDS = (
     "name",
     "preferred_language",
     "other_language",
     "interpreter_needed",
+    "phone",
+    "email",
+    "preferred_contact_method",
     "address_line1",
     "address_line2",
     "town",
     "state",
     "postal_code",
-    "phone",
-    "email",
-    "preferred_contact_method",
     "insurance",
 )
 CAREGIVER_FIELDS = ("first_name", "last_name", "relationship", "phone", "email", "is_primary")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from carecoord.forms import DateTimeInput, StatusChangeForm, VersionedForm
 from cases.models import Family, ServiceCategory
 
+from . import services
 from .models import Appointment, Language, Location
 from .transitions import REASON_REQUIRED
 
@@ -143,18 +144,7 @@ class ReferralStatusForm(StatusChangeForm):
 class AppointmentForm(VersionedForm):
     class Meta:
         model = Appointment
-        fields = [
-            "child",
-            "provider",
-            "place",
-            "address",
-            "start",
-            "duration_minutes",
-            "transportation_arranged",
-            "transportation_details",
-            "instructions_for_family",
-            "internal_notes",
-        ]
+        fields = services.APPOINTMENT_FIELDS
         widgets = {
             "start": DateTimeInput(),
             "instructions_for_family": forms.Textarea(attrs={"rows": 3}),
