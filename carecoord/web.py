@@ -6,6 +6,7 @@ Every app's views use these; no app imports another app's views.
 import functools
 
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import yesno
 
 from accounts.decorators import role_required
 from accounts.models import User
@@ -67,6 +68,8 @@ def current_values(form, instance):
         value = display() if display else getattr(instance, name)
         if hasattr(value, "all"):
             value = ", ".join(str(item) for item in value.all())
+        elif isinstance(value, bool):
+            value = yesno(value)  # "yes" / "no" in the reader's language, never True / False
         rows.append((field.label, value))
     return rows
 

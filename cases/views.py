@@ -1,5 +1,6 @@
 """Case pages: thin views that parse the request, call a service or a queryset, and render."""
 
+import copy
 import csv
 
 from auditlog.signals import accessed
@@ -180,7 +181,8 @@ def _family_form_page(request, family, form, run, title, success_message):
 @staff_required
 def family_edit(request, uuid):
     family = _family(request, uuid)
-    form = FamilyForm(request.POST or None, instance=family)
+    # The form fills its own copy with what was typed; the page around it shows the family as saved.
+    form = FamilyForm(request.POST or None, instance=copy.copy(family))
 
     def run(data):
         return services.family_update(

@@ -449,3 +449,21 @@ def test_a_reopened_case_never_sits_beside_another_open_case_in_the_program(case
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED
     assert second.status == Case.Status.INTAKE
+
+
+def test_a_refused_edit_shows_the_family_as_saved_and_yes_or_no_in_the_readers_language(
+    client, family, coordinator
+):
+    family.interpreter_needed = True
+    family.save()
+    client.force_login(coordinator)
+    data = {"name": "Otro nombre", "preferred_language": "es", "preferred_contact_method": "phone"}
+
+    response = client.post(reverse("cases:family-edit", args=[family.uuid]), data, HTTP_ACCEPT_LANGUAGE="es")
+
+    content = response.content.decode()
+    breadcrumb = content.split('class="breadcrumb"')[1].split("</ol>")[0]
+    assert "Hernández household" in breadcrumb
+    assert "Otro nombre" not in breadcrumb
+    assert "True" not in content.split("</nav>", 2)[-1].split("<form")[0]
+    assert ">sí<" in content
