@@ -95,6 +95,13 @@ def case_event_record(*, case, kind, actor=None, actor_label="", note="", from_s
         require_case_access(actor, case)
     elif not actor_label:
         raise ValueError("An event from outside names who made it (actor_label).")
+    return _event(
+        case, kind, actor, actor_label=actor_label, from_status=from_status, to_status=to_status, note=note
+    )
+
+
+def _event(case, kind, actor, *, actor_label="", from_status="", to_status="", note=""):
+    # The actor was checked by the service writing the event.
     return CaseEvent.objects.create(
         case=case,
         kind=kind,
@@ -103,13 +110,6 @@ def case_event_record(*, case, kind, actor=None, actor_label="", note="", from_s
         actor=actor,
         actor_label=actor_label,
         note=note,
-    )
-
-
-def _event(case, kind, actor, *, from_status="", to_status="", note=""):
-    # The actor was checked by the service writing the event.
-    return CaseEvent.objects.create(
-        case=case, kind=kind, from_status=from_status, to_status=to_status, actor=actor, note=note
     )
 
 
