@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "referrals",
     "portal",
     "supervision",
+    "notifications",
 ]
 
 MIDDLEWARE = [

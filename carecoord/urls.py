@@ -18,5 +18,6 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("portal/", include("portal.urls")),
     path("supervision/", include("supervision.urls")),
+    path("for-you/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

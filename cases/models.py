@@ -50,6 +50,21 @@ class Program(UUIDModel):
         default=7,
         help_text=_("Days a referral may wait for an answer before a follow-up task is created."),
     )
+    acknowledge_business_days = models.PositiveSmallIntegerField(
+        _("days to acknowledge a referral (business days)"),
+        default=2,
+        help_text=_("Business days an organization has to accept or decline a referral."),
+    )
+    outcome_business_days = models.PositiveSmallIntegerField(
+        _("days to report an outcome (business days)"),
+        default=14,
+        help_text=_("Business days an organization has to report the service delivered, or why not."),
+    )
+    escalation_margin_business_days = models.PositiveSmallIntegerField(
+        _("escalation margin (business days)"),
+        default=2,
+        help_text=_("Business days past a missed deadline before the team's supervisors are told."),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -606,7 +621,7 @@ class EDVisit(TrackedModel):
         blank=True,
     )
     hospital = models.CharField(_("hospital"), max_length=160, blank=True)
-    reason = models.CharField(_("reason"), max_length=30, choices=Reason, default=Reason.OTHER)
+    reason = models.CharField(_("reason"), max_length=30, choices=Reason)
     reason_detail = models.TextField(_("details"), blank=True)
     arrived_at = models.DateTimeField(_("arrival"))
     discharged_at = models.DateTimeField(_("discharge"), null=True, blank=True)

@@ -53,8 +53,8 @@ APPOINTMENTS = [
 def seed_portal():
     """Book the extra demo appointments of the Hernández household; skip those already booked."""
     from cases.models import Case
+    from referrals.appointments import appointment_create, appointment_set_status
     from referrals.models import Appointment
-    from referrals.services import appointment_create, appointment_set_status
 
     case = Case.objects.open().filter(family__name=FAMILY).select_related("coordinator", "family").first()
     if case is None:

@@ -62,7 +62,7 @@ def seed_referrals():
 
     from cases.models import Case
 
-    from . import services
+    from . import appointments, services
     from .models import Referral, Service
 
     for family_name, need_text, service_name, status, days_ago, appointment in REFERRALS:
@@ -101,7 +101,7 @@ def seed_referrals():
             location = service.service_at_locations.select_related("location").first()
             place = location.location.name if location else service.organization.name
             address = location.location.address_1 if location else ""
-            booked = services.appointment_create(
+            booked = appointments.appointment_create(
                 child=need.child or case.children.first(),
                 actor=actor,
                 referral=referral,
@@ -118,4 +118,4 @@ def seed_referrals():
                 internal_notes="Mother prefers calls after 4 pm.",
             )
             if days_ahead < 0:
-                services.appointment_set_status(appointment=booked, actor=actor, status="missed")
+                appointments.appointment_set_status(appointment=booked, actor=actor, status="missed")

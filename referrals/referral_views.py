@@ -1,22 +1,20 @@
 """Staff pages for referrals and appointments. Thin: parse, call a service, render."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecoord.web import PAGE_SIZE, add_service_error, current_values, run_form, staff_required
+from carecoord.web import PAGE_SIZE, current_values, run_form, staff_required
 from cases.models import Need
 from cases.permissions import cases_visible_to
 
 from . import services
-from .forms import AppointmentForm, AppointmentOutcomeForm, ReferralForm, ReferralStatusForm
+from .forms import ReferralForm, ReferralStatusForm
 from .models import Referral, Service
-from .permissions import appointments_visible_to, referrals_visible_to
+from .permissions import referrals_visible_to
 from .transitions import LINK_OPEN, referral_next_statuses
 
 
@@ -134,97 +132,3 @@ def referral_link_revoke(request, uuid):
     services.referral_link_revoke(referral=referral, actor=request.user)
     messages.success(request, _("The old link no longer works. Share the new one."))
     return redirect("referrals:referral-detail", referral.uuid)
-
-
-def _appointment_target(request):
-    """The case (and referral) a new appointment is booked on, from ``?referral=`` or ``?case=``."""
-    if request.GET.get("referral"):
-        referral = _referral(request, request.GET["referral"])
-        return referral.case, referral
-    case = get_object_or_404(
-        cases_visible_to(request.user).select_related("family"), uuid=request.GET.get("case") or None
-    )
-    return case, None
-
-
-@staff_required
-def appointment_new(request):
-    case, referral = _appointment_target(request)
-    initial = {}
-    if referral:
-        initial = {
-            "child": referral.need.child,
-            "provider": referral.service.organization.name
-            if referral.service_id
-            else referral.outside_provider,
-        }
-    form = AppointmentForm(request.POST or None, family=case.family, initial=initial)
-
-    def run(data):
-        return services.appointment_create(
-            case=case, referral=referral, actor=request.user, **form.service_fields()
-        )
-
-    appointment, _stale = run_form(request, form, run)
-    if appointment:
-        messages.success(request, _("Appointment booked."))
-        return redirect(reverse("cases:case-detail", args=[case.uuid]) + "#appointments")
-    return render(
-        request,
-        "referrals/referral_part_form.html",
-        {"case": case, "form": form, "title": _("Book an appointment")},
-    )
-
-
-def _appointment(request, uuid):
-    appointment = get_object_or_404(
-        appointments_visible_to(request.user).select_related("child__family", "case", "referral"), uuid=uuid
-    )
-    if appointment.case_id and not cases_visible_to(request.user).filter(pk=appointment.case_id).exists():
-        raise Http404
-    return appointment
-
-
-@staff_required
-def appointment_edit(request, uuid):
-    appointment = _appointment(request, uuid)
-    form = AppointmentForm(request.POST or None, instance=appointment, family=appointment.child.family)
-
-    def run(data):
-        return services.appointment_update(
-            appointment=appointment, actor=request.user, version=data["version"], **form.service_fields()
-        )
-
-    result, stale = run_form(request, form, run)
-    if result:
-        messages.success(request, _("Appointment saved."))
-        return redirect(reverse("cases:case-detail", args=[appointment.case.uuid]) + "#appointments")
-    context = {
-        "case": appointment.case,
-        "form": form,
-        "title": _("Edit appointment"),
-        "stale": stale,
-        "current": current_values(form, stale) if stale else None,
-    }
-    return render(request, "referrals/referral_part_form.html", context)
-
-
-@staff_required
-def appointment_outcome(request, uuid):
-    """Attended, missed or cancelled; attended can complete the referral and meet the need."""
-    appointment = _appointment(request, uuid)
-    form = AppointmentOutcomeForm(request.POST or None, appointment=appointment)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.appointment_set_status(appointment=appointment, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Appointment updated."))
-            return redirect(reverse("cases:case-detail", args=[appointment.case.uuid]) + "#appointments")
-    context = {
-        "case": appointment.case,
-        "form": form,
-        "title": _("What happened at %(appointment)s?") % {"appointment": appointment},
-    }
-    return render(request, "referrals/referral_part_form.html", context)

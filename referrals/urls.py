@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import organization_views, referral_views, views
+from . import appointment_views, organization_views, referral_views, views
 
 app_name = "referrals"
 
@@ -10,9 +10,11 @@ urlpatterns = [
     path("<uuid:uuid>/", referral_views.referral_detail, name="referral-detail"),
     path("<uuid:uuid>/status/", referral_views.referral_status, name="referral-status"),
     path("<uuid:uuid>/link/revoke/", referral_views.referral_link_revoke, name="referral-link-revoke"),
-    path("appointments/new/", referral_views.appointment_new, name="appointment-new"),
-    path("appointments/<uuid:uuid>/edit/", referral_views.appointment_edit, name="appointment-edit"),
-    path("appointments/<uuid:uuid>/outcome/", referral_views.appointment_outcome, name="appointment-outcome"),
+    path("appointments/new/", appointment_views.appointment_new, name="appointment-new"),
+    path("appointments/<uuid:uuid>/edit/", appointment_views.appointment_edit, name="appointment-edit"),
+    path(
+        "appointments/<uuid:uuid>/outcome/", appointment_views.appointment_outcome, name="appointment-outcome"
+    ),
     path("directory/", views.directory_search, name="directory-search"),
     path("directory/services/<uuid:uuid>/", views.service_detail, name="service-detail"),
     # The receiving organization's answer page: no account, a signed expiring token.

@@ -35,6 +35,16 @@ class Referral(TrackedModel):
         FAILED = "failed", _("Failed")
         ON_HOLD = "on-hold", _("On hold")
 
+    class ReasonCode(models.TextChoices):
+        """Why an organization declined or could not deliver; counted in the reports."""
+
+        NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+        NO_CAPACITY = "no_capacity", _("No capacity")
+        FAMILY_UNREACHABLE = "family_unreachable", _("Could not reach the family")
+        FAMILY_DECLINED = "family_declined", _("Family declined")
+        FILLED_ELSEWHERE = "filled_elsewhere", _("Filled by another service")
+        OTHER = "other", _("Other")
+
     need = models.ForeignKey(
         "cases.Need", verbose_name=_("need"), on_delete=models.PROTECT, related_name="referrals"
     )
@@ -63,6 +73,19 @@ class Referral(TrackedModel):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     status_reason = models.TextField(_("reason"), blank=True)
+    reason_code = models.CharField(_("reason code"), max_length=30, choices=ReasonCode, blank=True)
+    # The email address the referral was last sent to (the organization's referral contact).
+    sent_to = models.EmailField(_("sent to"), max_length=254, blank=True)
+    # Referrals of one need sent to several services at once share a batch: the first to accept wins.
+    batch = models.UUIDField(_("batch"), null=True, blank=True, db_index=True, editable=False)
+    acknowledge_due = models.DateField(_("acknowledgement due"), null=True, blank=True)
+    outcome_due = models.DateField(_("outcome due"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    # Each deadline's reminder and escalation fires once: these say when it did.
+    acknowledge_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    outcome_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    acknowledge_escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    outcome_escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
     requested_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from cases.closure import closure_blockers
 from cases.models import Case, Need
-from cases.services import case_request_closure
-from referrals import services
+from cases.services import case_request_closure, need_transition
+from referrals import appointments, services
 from referrals.models import Appointment, Referral, ReferralEvent
 from referrals.transitions import REASON_REQUIRED, REFERRAL_ALLOWED
 from tests.cases.factories import CaseFactory, ChildFactory, ConsentFactory, FamilyFactory, NeedFactory
@@ -138,7 +138,7 @@ def test_a_referral_needs_a_service_or_a_named_provider(need):
 
 def test_case_cannot_close_while_a_referral_is_open(need):
     make_referral(need, S.ACCEPTED)
-    services.need_transition(need=need, actor=need.case.coordinator, to=Need.Status.MET, note="done")
+    need_transition(need=need, actor=need.case.coordinator, to=Need.Status.MET, note="done")
     blockers = closure_blockers(need.case)
     assert len(blockers) == 1
     assert "Referral still open" in blockers[0]
@@ -149,7 +149,7 @@ def test_case_cannot_close_while_a_referral_is_open(need):
 
 def test_case_can_close_once_every_referral_is_terminal(need):
     make_referral(need, S.COMPLETED)
-    services.need_transition(need=need, actor=need.case.coordinator, to=Need.Status.MET, note="done")
+    need_transition(need=need, actor=need.case.coordinator, to=Need.Status.MET, note="done")
     assert closure_blockers(need.case) == []
 
 
@@ -175,14 +175,14 @@ def test_every_referral_change_appears_on_the_case_timeline(need):
 
 def test_attended_appointment_completes_the_referral_and_meets_the_need(need):
     referral = make_referral(need, S.ACCEPTED)
-    appointment = services.appointment_create(
+    appointment = appointments.appointment_create(
         child=need.child,
         actor=need.case.coordinator,
         referral=referral,
         provider="KVCH",
         start=timezone.now() + datetime.timedelta(days=1),
     )
-    services.appointment_set_status(
+    appointments.appointment_set_status(
         appointment=appointment,
         actor=need.case.coordinator,
         status="attended",
@@ -198,7 +198,7 @@ def test_attended_appointment_completes_the_referral_and_meets_the_need(need):
 def test_appointment_for_a_child_of_another_family_is_refused(case):
     other_child = ChildFactory()
     with pytest.raises(ValidationError):
-        services.appointment_create(
+        appointments.appointment_create(
             child=other_child, actor=case.coordinator, case=case, provider="KVCH", start=timezone.now()
         )
     assert Appointment.objects.count() == 0
@@ -320,7 +320,7 @@ def test_transportation_arranged_without_details_is_refused(client, need, coordi
 
 def test_marking_attended_offers_to_complete_the_referral_and_meet_the_need(client, need, coordinator):
     referral = make_referral(need, S.ACCEPTED)
-    appointment = services.appointment_create(
+    appointment = appointments.appointment_create(
         child=need.child, actor=coordinator, referral=referral, provider="KVCH", start=timezone.now()
     )
     client.force_login(coordinator)
@@ -348,7 +348,7 @@ def test_case_page_with_many_referrals_has_bounded_queries(client, need, coordin
     def add_referrals(count):
         for _ in range(count):
             referral = make_referral(NeedFactory(case=need.case, child=need.child))
-            services.appointment_create(
+            appointments.appointment_create(
                 child=need.child, actor=coordinator, referral=referral, provider="KVCH", start=timezone.now()
             )
 
@@ -365,7 +365,7 @@ def test_referral_page_query_count_does_not_grow(client, need, coordinator):
 
     def add_appointments_and_events(count):
         for _ in range(count):
-            services.appointment_create(
+            appointments.appointment_create(
                 child=need.child, actor=coordinator, referral=referral, provider="KVCH", start=timezone.now()
             )
             ReferralEvent.objects.create(

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from carecoord.services import VersionMissing
 from cases.models import CaseEvent
-from referrals import services
+from referrals import appointments, services
 from referrals.models import Appointment, Referral, ReferralEvent, Service
 from referrals.transitions import LINK_OPEN, REFERRAL_LIFECYCLE, TERMINAL
 from tests.cases.factories import ChildFactory, FamilyFactory, NeedFactory
@@ -104,16 +104,16 @@ CALLS = {
         referral=f["referral"], to=S.RECEIVED, actor=a
     ),
     "referral_link_revoke": lambda f, a: services.referral_link_revoke(referral=f["referral"], actor=a),
-    "appointment_create": lambda f, a: services.appointment_create(
+    "appointment_create": lambda f, a: appointments.appointment_create(
         child=f["child"], case=f["case"], actor=a, provider="Clinic", start=timezone.now()
     ),
-    "appointment_create_without_a_case": lambda f, a: services.appointment_create(
+    "appointment_create_without_a_case": lambda f, a: appointments.appointment_create(
         child=f["child"], actor=a, provider="Dentist", start=timezone.now()
     ),
-    "appointment_update": lambda f, a: services.appointment_update(
+    "appointment_update": lambda f, a: appointments.appointment_update(
         appointment=f["appointment"], actor=a, version=f["appointment"].version, place="Elsewhere"
     ),
-    "appointment_set_status": lambda f, a: services.appointment_set_status(
+    "appointment_set_status": lambda f, a: appointments.appointment_set_status(
         appointment=f["appointment"], actor=a, status=Appointment.Status.ATTENDED
     ),
 }
@@ -155,7 +155,7 @@ def test_an_appointment_cannot_move_to_a_child_of_another_family(appointment, co
     stranger = ChildFactory(family=FamilyFactory(team=appointment.case.team, name="Nguyen household"))
 
     with pytest.raises(ValidationError) as refused:
-        services.appointment_update(
+        appointments.appointment_update(
             appointment=appointment, actor=coordinator, version=appointment.version, child=stranger
         )
 
@@ -168,7 +168,7 @@ def test_an_appointment_cannot_move_to_a_child_of_another_family(appointment, co
 @pytest.mark.parametrize("details", ["", "   "], ids=["empty", "blank"])
 def test_a_ride_arranged_must_say_how_when_booking(case, mateo, coordinator, details):
     with pytest.raises(ValidationError) as refused:
-        services.appointment_create(
+        appointments.appointment_create(
             child=mateo,
             case=case,
             actor=coordinator,
@@ -184,7 +184,7 @@ def test_a_ride_arranged_must_say_how_when_booking(case, mateo, coordinator, det
 
 def test_a_ride_arranged_must_say_how_when_editing(appointment, coordinator):
     with pytest.raises(ValidationError) as refused:
-        services.appointment_update(
+        appointments.appointment_update(
             appointment=appointment,
             actor=coordinator,
             version=appointment.version,
@@ -201,7 +201,7 @@ def test_an_appointment_edit_refuses_what_it_does_not_name(appointment, coordina
     before = everything()
 
     with pytest.raises(ValidationError, match="cannot be edited here"):
-        services.appointment_update(
+        appointments.appointment_update(
             appointment=appointment, actor=coordinator, version=appointment.version, **{field: None}
         )
 
@@ -210,7 +210,7 @@ def test_an_appointment_edit_refuses_what_it_does_not_name(appointment, coordina
 
 def test_an_appointment_edit_without_its_version_is_refused(appointment, coordinator):
     with pytest.raises(VersionMissing):
-        services.appointment_update(
+        appointments.appointment_update(
             appointment=appointment, actor=coordinator, version=None, place="Elsewhere"
         )
 
@@ -219,7 +219,7 @@ def test_an_appointment_edit_without_its_version_is_refused(appointment, coordin
 
 
 def test_an_appointment_on_no_case_is_booked_by_staff_of_the_childs_family(mateo, coordinator):
-    booked = services.appointment_create(
+    booked = appointments.appointment_create(
         child=mateo, actor=coordinator, provider="Dentist", start=timezone.now() + datetime.timedelta(days=3)
     )
 

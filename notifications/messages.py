@@ -1,0 +1,72 @@
+"""Each kind of inbox item as a sentence, rendered for the reader at the moment they read it.
+
+Parameters are plain values (names, codes); a parameter named ``when`` or
+ending in ``_at`` holds an ISO date-time and one ending in ``_on`` an ISO date,
+shown in the reader's language and the site's time zone. A parameter that a
+message names but the item lacks reads as empty rather than breaking the inbox.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from .models import Notification
+
+K = Notification.Kind
+
+MESSAGES = {
+    K.REFERRAL_ACCEPTED: _("%(organization)s accepted the referral for %(child)s (%(need)s)."),
+    K.REFERRAL_DECLINED: _("%(organization)s declined the referral for %(child)s (%(need)s): %(reason)s"),
+    K.APPOINTMENT_PROPOSED: _("%(organization)s booked an appointment for %(child)s on %(when)s."),
+    K.APPOINTMENT_CHANGED: _("%(organization)s changed the appointment for %(child)s: now %(when)s."),
+    K.SERVICE_DELIVERED: _("%(organization)s marked the service delivered for %(child)s (%(need)s)."),
+    K.REFERRAL_NOT_SENT: _("The referral to %(organization)s could not be emailed: call the organization."),
+    K.CLOSURE_RETURNED: _("%(supervisor)s returned the closure of the %(family)s case: %(note)s"),
+    K.CASE_REVIEWED: _("%(supervisor)s reviewed the %(family)s case."),
+    K.TASK_ASSIGNED: _("%(by)s assigned you a task for the %(family)s family: %(title)s"),
+    K.TASK_OVERDUE: _("Overdue since %(due_on)s: %(title)s (%(family)s family)"),
+    K.FOLLOW_UP_RULE: _("Follow-up for the %(family)s family: %(title)s"),
+    K.ESCALATION: _(
+        "%(organization)s has not %(deadline)s the referral for the %(family)s family (due %(due_on)s; "
+        "coordinator %(coordinator)s)."
+    ),
+    K.PORTAL_FIRST_SIGN_IN: _(
+        "%(caregiver)s signed in to the family portal for the first time (%(family)s family)."
+    ),
+    K.EMERGENCY_ACCESS: _("%(user)s used emergency access to the %(family)s case: %(reason)s"),
+    K.SCREENING_SAFETY: _(
+        "A screening answer for the %(family)s family flags a safety concern: contact them today."
+    ),
+}
+
+# Codes a message may carry in ``deadline``, shown as words.
+DEADLINES = {"acknowledge": _("acknowledged"), "outcome": _("reported an outcome for")}
+
+
+def _display(name, value):
+    if not isinstance(value, str) or not value:
+        return value
+    if name == "when" or name.endswith("_at"):
+        moment = parse_datetime(value)
+        if moment is not None:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment, datetime.UTC)
+            return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    if name.endswith("_on"):
+        day = parse_date(value)
+        if day is not None:
+            return formats.date_format(day, "DATE_FORMAT")
+    if name == "deadline" and value in DEADLINES:
+        return DEADLINES[value]
+    return value
+
+
+def render(notification):
+    values = defaultdict(str, {name: _display(name, value) for name, value in notification.params.items()})
+    template = MESSAGES.get(notification.kind)
+    if template is None:
+        return str(notification.get_kind_display())
+    return str(template) % values

@@ -1,0 +1,5 @@
+from . import views  # noqa: F401
+
+app_name = "notifications"
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""The "For you" inbox pages."""

@@ -1,0 +1,120 @@
+"""Every write and state change of appointments: booking, editing, and recording what happened.
+
+An appointment from a referral reports back to it: attending can complete the
+referral and meet its need, through the referral's own mover.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from carecoord.services import check_version, lock, model_update, refuse_unknown_fields, save_tracked
+from cases.models import CaseEvent, Need
+from cases.permissions import require_case_access, require_family_access
+from cases.services import case_event_record, need_transition
+
+from .models import Appointment, Referral
+from .services import _accepted_first, _referral_move
+from .transitions import REFERRAL_LIFECYCLE
+
+# The fields of an appointment a booking or an edit sets; its status changes
+# through ``appointment_set_status``, its case and referral never.
+APPOINTMENT_FIELDS = (
+    "child",
+    "provider",
+    "place",
+    "address",
+    "start",
+    "duration_minutes",
+    "transportation_arranged",
+    "transportation_details",
+    "instructions_for_family",
+    "internal_notes",
+)
+
+
+def _require_appointment_access(actor, *, case, child):
+    """An appointment on a case is the case's; one on no case is the child's family's."""
+    if case is not None:
+        require_case_access(actor, case)
+    else:
+        require_family_access(actor, child.family)
+
+
+def _check_appointment(appointment):
+    """Rules a booking and an edit share: the child is the case's family's, and a ride says how."""
+    if appointment.case_id and appointment.child.family_id != appointment.case.family_id:
+        raise ValidationError({"child": _("The child must belong to the case's family.")})
+    if appointment.transportation_arranged and not appointment.transportation_details.strip():
+        raise ValidationError(
+            {"transportation_details": _("Say how the family gets there (company, pick-up time).")}
+        )
+
+
+@transaction.atomic
+def appointment_create(*, child, actor, case=None, referral=None, **data):
+    """Book an appointment for a child, on its own or from a referral."""
+    if referral is not None:
+        case = referral.case
+    _require_appointment_access(actor, case=case, child=child)
+    refuse_unknown_fields(data, APPOINTMENT_FIELDS)
+    appointment = Appointment(child=child, case=case, referral=referral, **data)
+    _check_appointment(appointment)
+    save_tracked(appointment, actor, created=True)
+    if case is not None:
+        case_event_record(
+            case=case,
+            kind=CaseEvent.Kind.REFERRAL,
+            actor=actor,
+            note=_("Appointment booked: %(appointment)s") % {"appointment": appointment},
+        )
+    return appointment
+
+
+@transaction.atomic
+def appointment_update(*, appointment, actor, version, **data):
+    """Change an appointment's details, refusing a stale form."""
+    appointment = lock(appointment)
+    _require_appointment_access(actor, case=appointment.case, child=appointment.child)
+    check_version(appointment, version)
+    changed = model_update(instance=appointment, fields=APPOINTMENT_FIELDS, data=data)
+    _check_appointment(appointment)
+    return save_tracked(appointment, actor, update_fields=changed)
+
+
+@transaction.atomic
+def appointment_set_status(
+    *, appointment, actor, status, complete_referral=False, mark_need_met=False, note=""
+):
+    """Record what happened to an appointment; attended can complete its referral and meet its need."""
+    appointment = lock(appointment)
+    _require_appointment_access(actor, case=appointment.case, child=appointment.child)
+    if appointment.status == status:
+        raise ValidationError(_("The appointment is already marked so."))
+    if status not in Appointment.Status.values:
+        raise ValidationError(_("Unknown appointment status."))
+    appointment.status = status
+    save_tracked(appointment, actor, update_fields=["status"])
+    if appointment.case_id:
+        case_event_record(
+            case=appointment.case,
+            kind=CaseEvent.Kind.REFERRAL,
+            actor=actor,
+            note=_("Appointment %(status)s: %(appointment)s")
+            % {"status": appointment.get_status_display().lower(), "appointment": appointment},
+        )
+    referral = appointment.referral
+    if status == Appointment.Status.ATTENDED and referral is not None:
+        if complete_referral and referral.status != Referral.Status.COMPLETED:
+            referral = _accepted_first(lock(referral), actor=actor)
+            referral = _referral_move(referral, REFERRAL_LIFECYCLE["complete"], actor=actor, note=note)
+        if mark_need_met:
+            need = Need.objects.get(pk=referral.need_id)
+            if not need.is_resolved:
+                need_transition(
+                    need=need,
+                    actor=actor,
+                    to=Need.Status.MET,
+                    note=note or _("Attended %(appointment)s.") % {"appointment": appointment},
+                )
+    return appointment
