@@ -231,3 +231,7 @@ REFERRAL_LINK_MAX_AGE_DAYS = int(os.environ.get("REFERRAL_LINK_MAX_AGE_DAYS", "3
 PORTAL_INVITATION_DAYS = int(os.environ.get("PORTAL_INVITATION_DAYS", "7"))
 # The site's address, for links in messages sent without a request (appointment reminders).
 CARECOORD_SITE_URL = os.environ.get("CARECOORD_SITE_URL", "http://127.0.0.1:8000")
+# Business days of referral deadlines skip weekends and the public holidays of this
+# country (ISO 3166 code) and, when set, state or province (the `holidays` library's subdivision code).
+CARECOORD_HOLIDAY_COUNTRY = os.environ.get("CARECOORD_HOLIDAY_COUNTRY", "US")
+CARECOORD_HOLIDAY_STATE = os.environ.get("CARECOORD_HOLIDAY_STATE", "NY") or None
