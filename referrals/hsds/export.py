@@ -1,6 +1,5 @@
 """Writing the whole directory as an HSDS 3.0 tabular data package: ``directory_export``."""
 
-import csv
 import datetime
 import json
 from dataclasses import dataclass, field
@@ -8,6 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+
+from carecoord.spreadsheets import SafeDictWriter
 
 from .schema import DATAPACKAGE, TABLES, TABLES_BY_RESOURCE, datapackage_descriptor
 
@@ -71,7 +72,7 @@ def directory_export(*, directory):
         for table in TABLES:
             with (directory / table.path).open("w", encoding="utf-8", newline="") as handle:
                 names = [column.name for column in table.specified_columns]
-                writer = csv.DictWriter(handle, fieldnames=names)
+                writer = SafeDictWriter(handle, fieldnames=names)
                 writer.writeheader()
                 result.counts[table.path] = 0
                 for row in export_rows(table):
