@@ -49,3 +49,25 @@ def referral_deadlines(program, sent_at):
         add_business_days(sent_on, program.acknowledge_business_days),
         add_business_days(sent_on, program.outcome_business_days),
     )
+
+
+def next_business_day(day):
+    """The first business day strictly after the date ``day``."""
+    day += datetime.timedelta(days=1)
+    while not is_business_day(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def escalation_cutoff(today, margin):
+    """The latest due date that is more than ``margin`` business days past on ``today``.
+
+    A deadline due on ``D`` is escalated once ``today`` is after
+    ``add_business_days(D, margin)``: the organization had the due day and
+    ``margin`` more business days. ``add_business_days`` never decreases as
+    ``D`` grows, so walking back from yesterday finds the cut-off.
+    """
+    day = today - datetime.timedelta(days=1)
+    while add_business_days(day, margin) >= today:
+        day -= datetime.timedelta(days=1)
+    return day

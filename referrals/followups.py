@@ -1,64 +1,126 @@
-"""The follow-up rules of the closed loop: what the system itself asks a coordinator to do.
+"""The follow-up rules of the closed loop: what the system itself does when nothing happens.
 
 Run hourly by Celery beat (``referrals.tasks.run_follow_up_rules``) or from cron
-(``python manage.py run_follow_up_rules``). Every rule creates its task through
-``task_create_once`` with a key naming the record it is about, so running the
-rules again, or twice at once, never makes a second task.
+(``python manage.py run_follow_up_rules``). Each sent referral has two
+deadlines, counted in business days (``referrals.deadlines``): the organization
+acknowledges it (accepts or declines) by ``acknowledge_due`` and reports its
+outcome by ``outcome_due``. For each deadline not met the rules
+
+1. email the organization one reminder on the business day before it is due
+   (``*_reminded_at``);
+2. once it has passed, give the case's coordinator a task and an inbox item
+   (a task with a rule key, so never a second one);
+3. once it has passed by the program's escalation margin, put an urgent item in
+   the inbox of the supervisors of the case's team (``*_escalated_at``).
+
+A missed appointment also gives the coordinator a task. Every step fires once
+whatever the schedule: tasks carry a unique rule key, and reminders and
+escalations are stamped by a conditional UPDATE in the transaction that sends
+them, so an overlapping run finds the stamp and does nothing. A reminder whose
+email fails is rolled back, stamp included, and tried again on the next run.
+See docs/referral-deadlines.md.
 """
 
 import datetime
 import logging
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cases.models import Case, Program, Task
 from cases.services import task_create_once
+from notifications.models import Notification
+from notifications.services import notify
 
+from .deadlines import add_business_days, escalation_cutoff, next_business_day
 from .models import Appointment, Referral
+from .services import referral_link_token
+from .transitions import LINK_OPEN
 
 logger = logging.getLogger(__name__)
 
 TITLE_MAX_LENGTH = Task._meta.get_field("title").max_length
 # A recipient or provider name is cut to this in a title, so the rest of the title survives.
 NAME_MAX_LENGTH = 120
+# Reminders to organizations are written in this language: the directory has no
+# language of its own for an organization, and referrals are sent in English.
+ORGANIZATION_LANGUAGE = "en"
+# Sent and not over, and not put on hold by the coordinator: the referrals whose deadlines run.
+WATCHED = tuple(status for status in LINK_OPEN if status != Referral.Status.ON_HOLD)
 
 
-def _unanswered_referrals(now):
-    """Referrals on open cases still ``requested`` longer than their program's answer limit.
+@dataclass(frozen=True)
+class Deadline:
+    """One of a referral's two deadlines: its fields and what "not met yet" means for it."""
 
-    One condition per program (a handful of rows), OR-ed into one query, so the
-    cut-off is compared in the database and referrals are never filtered in Python.
-    """
-    condition = Q()
-    for program_id, days in Program.objects.values_list("pk", "referral_answer_days"):
-        condition |= Q(case__program_id=program_id, requested_at__lte=now - datetime.timedelta(days=days))
-    if not condition:
-        return Referral.objects.none()
+    name: str
+    due: str
+    reminded: str
+    escalated: str
+    pending: Q
+
+    def key(self, referral):
+        return f"referral-{self.name}-overdue:{referral.uuid}"
+
+
+DEADLINES = (
+    # Acknowledged: accepted or declined (acknowledged_at, or accepted_at for a
+    # referral accepted before acknowledgements were stamped).
+    Deadline(
+        name="acknowledge",
+        due="acknowledge_due",
+        reminded="acknowledge_reminded_at",
+        escalated="acknowledge_escalated_at",
+        pending=Q(status__in=WATCHED, acknowledged_at__isnull=True, accepted_at__isnull=True),
+    ),
+    # An outcome: completed, or any other terminal status.
+    Deadline(
+        name="outcome",
+        due="outcome_due",
+        reminded="outcome_reminded_at",
+        escalated="outcome_escalated_at",
+        pending=Q(status__in=WATCHED),
+    ),
+)
+
+
+def _watched(deadline):
+    """Referrals on open cases whose ``deadline`` is set and not met yet."""
     return (
-        Referral.objects.filter(condition, status=Referral.Status.REQUESTED, requested_at__isnull=False)
+        Referral.objects.filter(deadline.pending, **{f"{deadline.due}__isnull": False})
         .exclude(case__status=Case.Status.CLOSED)
-        .select_related("case__coordinator", "case__team", "service__organization", "need__category")
-        .order_by("requested_at", "pk")
+        .select_related(
+            "case__coordinator", "case__team", "case__family", "service__organization", "need__category"
+        )
+        .order_by(deadline.due, "pk")
     )
 
 
-def _missed_appointments():
-    """Missed appointments on open cases (an appointment on no case has no coordinator to ask)."""
-    return (
-        Appointment.objects.filter(status=Appointment.Status.MISSED, case__isnull=False)
-        .exclude(case__status=Case.Status.CLOSED)
-        .select_related("case__coordinator", "case__team", "child")
-        .order_by("start", "pk")
-    )
+def _organization(referral):
+    return referral.service.organization.name if referral.service_id else referral.outside_provider
 
 
-def _create_once(*, rule_key, case, title, details, due_on):
-    """One rule's task for the case's coordinator; True when it was created now.
+def _coordinator(referral):
+    coordinator = referral.case.coordinator
+    return coordinator.get_full_name() or coordinator.username
+
+
+def _site_url(path):
+    return settings.CARECOORD_SITE_URL.rstrip("/") + path
+
+
+def _create_once(*, rule_key, case, title, details, due_on, url):
+    """One rule's task for the case's coordinator, and its inbox item; True when it was created now.
 
     A coordinator who can no longer take tasks for the case (deactivated, moved
     team) is logged and skipped, so one stale case does not stop the rules for
@@ -66,12 +128,13 @@ def _create_once(*, rule_key, case, title, details, due_on):
     ``task_create`` runs in its own savepoint, so a refused task leaves this
     run's transaction usable.
     """
+    title = Truncator(title).chars(TITLE_MAX_LENGTH)
     try:
         _task, created = task_create_once(
             rule_key=rule_key,
             case=case,
             actor=None,
-            title=Truncator(title).chars(TITLE_MAX_LENGTH),
+            title=title,
             assignee=case.coordinator,
             due_on=due_on,
             details=details,
@@ -85,47 +148,77 @@ def _create_once(*, rule_key, case, title, details, due_on):
         if Task.objects.filter(rule_key=rule_key).exists():
             return False
         raise
+    if created:
+        notify(
+            recipients=[case.coordinator],
+            kind=Notification.Kind.FOLLOW_UP_RULE,
+            url=url,
+            params={"title": title, "family": case.family.name},
+            key=f"follow-up:{rule_key}",
+        )
     return created
 
 
-@transaction.atomic
-def follow_up_rules_run(*, now=None):
-    """Create one task, due today, for the coordinator of each referral unanswered past its program's limit
-    and of each missed appointment on an open case — never a second one for the same referral or appointment.
+def _overdue_task_text(deadline, referral):
+    values = {
+        "recipient": Truncator(referral.recipient).chars(NAME_MAX_LENGTH),
+        "organization": Truncator(_organization(referral)).chars(NAME_MAX_LENGTH),
+        "category": referral.need.category,
+        "sent": timezone.localdate(referral.requested_at).isoformat() if referral.requested_at else "—",
+        "due": getattr(referral, deadline.due).isoformat(),
+    }
+    if deadline.name == "acknowledge":
+        title = _("Referral not acknowledged: %(recipient)s") % values
+        details = (
+            _(
+                "The referral for %(category)s was sent on %(sent)s; %(organization)s was to accept or "
+                "decline it by %(due)s and has not. Call the organization, or send the referral elsewhere."
+            )
+            % values
+        )
+    else:
+        title = _("No outcome for referral: %(recipient)s") % values
+        details = (
+            _(
+                "The referral for %(category)s was sent on %(sent)s; %(organization)s was to report its "
+                "outcome by %(due)s and has not. Ask the organization and the family what happened, "
+                "and record it."
+            )
+            % values
+        )
+    return title, details
 
-    Returns the number of tasks created by each rule:
-    ``{"referrals_unanswered": int, "appointments_missed": int}``.
-    """
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    referrals = [(f"referral-unanswered:{r.uuid}", r) for r in _unanswered_referrals(now)]
-    appointments = [(f"appointment-missed:{a.uuid}", a) for a in _missed_appointments()]
+
+def _deadline_tasks(today, result):
+    """A task for the coordinator of each referral past a deadline it has not met."""
+    overdue = [
+        (deadline, referral)
+        for deadline in DEADLINES
+        for referral in _watched(deadline).filter(**{f"{deadline.due}__lt": today})
+    ]
+    appointments = list(_missed_appointments())
     # One query for the keys already used, so a run with nothing new does not ask
     # once per record; task_create_once and the unique rule key still guard a race.
-    keys = [key for key, _record in referrals + appointments]
+    keys = [deadline.key(referral) for deadline, referral in overdue]
+    keys += [f"appointment-missed:{appointment.uuid}" for appointment in appointments]
     done = set(Task.objects.filter(rule_key__in=keys).values_list("rule_key", flat=True))
-
-    result = {"referrals_unanswered": 0, "appointments_missed": 0}
-    for rule_key, referral in referrals:
+    # A task found on a weekend or a holiday is due the next business day.
+    due_on = add_business_days(today, 0)
+    for deadline, referral in overdue:
+        rule_key = deadline.key(referral)
         if rule_key in done:
             continue
-        result["referrals_unanswered"] += _create_once(
+        title, details = _overdue_task_text(deadline, referral)
+        result[f"{deadline.name}_overdue"] += _create_once(
             rule_key=rule_key,
             case=referral.case,
-            title=_("No answer to referral: %(recipient)s")
-            % {"recipient": Truncator(referral.recipient).chars(NAME_MAX_LENGTH)},
-            details=_(
-                "The referral for %(category)s was sent on %(sent)s and has had no answer for "
-                "%(days)s days. Call the organization, or send the referral elsewhere."
-            )
-            % {
-                "category": referral.need.category,
-                "sent": timezone.localdate(referral.requested_at).isoformat(),
-                "days": (now - referral.requested_at).days,
-            },
-            due_on=today,
+            title=title,
+            details=details,
+            due_on=due_on,
+            url=reverse("referrals:referral-detail", args=[referral.uuid]),
         )
-    for rule_key, appointment in appointments:
+    for appointment in appointments:
+        rule_key = f"appointment-missed:{appointment.uuid}"
         if rule_key in done:
             continue
         result["appointments_missed"] += _create_once(
@@ -139,5 +232,164 @@ def follow_up_rules_run(*, now=None):
                 "start": timezone.localtime(appointment.start).strftime("%Y-%m-%d %H:%M"),
             },
             due_on=today,
+            url=reverse("cases:case-detail", args=[appointment.case.uuid]),
         )
+
+
+def _missed_appointments():
+    """Missed appointments on open cases (an appointment on no case has no coordinator to ask)."""
+    return (
+        Appointment.objects.filter(status=Appointment.Status.MISSED, case__isnull=False)
+        .exclude(case__status=Case.Status.CLOSED)
+        .select_related("case__coordinator", "case__team", "case__family", "child")
+        .order_by("start", "pk")
+    )
+
+
+def _supervisors_by_team(team_ids):
+    """{team id: [active supervisors who are members of the team]}, in one query."""
+    memberships = (
+        User.teams.through.objects.filter(
+            team_id__in=team_ids, user__role=User.Role.SUPERVISOR, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user_id")
+    )
+    supervisors = {}
+    for membership in memberships:
+        supervisors.setdefault(membership.team_id, []).append(membership.user)
+    return supervisors
+
+
+def _escalations(today, now, result):
+    """An urgent inbox item for the team's supervisors, once, for each deadline past its program's margin."""
+    cutoffs = {
+        program_id: escalation_cutoff(today, margin)
+        for program_id, margin in Program.objects.values_list("pk", "escalation_margin_business_days")
+    }
+    late = []
+    for deadline in DEADLINES:
+        condition = Q()
+        for program_id, cutoff in cutoffs.items():
+            condition |= Q(case__program_id=program_id, **{f"{deadline.due}__lte": cutoff})
+        if condition:
+            referrals = _watched(deadline).filter(condition, **{f"{deadline.escalated}__isnull": True})
+            late += [(deadline, referral) for referral in referrals]
+    if not late:
+        return
+    supervisors = _supervisors_by_team({referral.case.team_id for _deadline, referral in late})
+    for deadline, referral in late:
+        # The stamp is the lock: an overlapping run, or a deadline met a moment
+        # ago, updates no row and sends nothing.
+        stamped = (
+            Referral.objects.filter(pk=referral.pk, **{f"{deadline.escalated}__isnull": True})
+            .filter(deadline.pending)
+            .update(**{deadline.escalated: now})
+        )
+        if not stamped:
+            continue
+        recipients = supervisors.get(referral.case.team_id, [])
+        if not recipients:
+            logger.warning("Referral %s escalated, but its team has no active supervisor.", referral.uuid)
+        notify(
+            recipients=recipients,
+            kind=Notification.Kind.ESCALATION,
+            url=reverse("referrals:referral-detail", args=[referral.uuid]),
+            params={
+                "organization": _organization(referral),
+                "family": referral.case.family.name,
+                "deadline": deadline.name,
+                "due_on": getattr(referral, deadline.due),
+                "coordinator": _coordinator(referral),
+            },
+            urgent=True,
+            key=f"escalation:{deadline.name}:{referral.uuid}",
+        )
+        result["escalations"] += 1
+
+
+def _due_reminders(today):
+    """(deadline, referral) for each deadline due on the next business day (or today) with no reminder yet.
+
+    Due dates are business days, so "the business day before the due date is
+    today or past" is "due no later than the next business day". A referral sent
+    today gets no reminder today, and a deadline already past gets none at all:
+    its task and escalation take over.
+    """
+    start_of_today = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    reminders = []
+    for deadline in DEADLINES:
+        referrals = _watched(deadline).filter(
+            **{
+                f"{deadline.due}__gte": today,
+                f"{deadline.due}__lte": next_business_day(today),
+                f"{deadline.reminded}__isnull": True,
+            },
+            requested_at__lt=start_of_today,
+        )
+        reminders += [(deadline, referral) for referral in referrals.exclude(sent_to="")]
+    return reminders
+
+
+def _send_reminder(deadline, referral):
+    link = _site_url(reverse("referrals:organization-link", args=[referral_link_token(referral)]))
+    coordinator = referral.case.coordinator
+    with translation.override(ORGANIZATION_LANGUAGE), timezone.override(settings.TIME_ZONE):
+        context = {
+            "deadline": deadline.name,
+            "due": getattr(referral, deadline.due),
+            "organization": _organization(referral),
+            "category": referral.need.category,
+            "sent_on": timezone.localdate(referral.requested_at),
+            "link": link,
+            "coordinator": _coordinator(referral),
+            "coordinator_phone": coordinator.phone or referral.case.team.phone,
+            "center": settings.CARECOORD_CENTER_NAME,
+        }
+        subject = render_to_string("referrals/email/reminder_subject.txt", context).strip()
+        body = render_to_string("referrals/email/reminder_body.txt", context)
+    send_mail(subject, body, None, [referral.sent_to])
+
+
+def _reminders(today, now, result):
+    """One reminder email to the organization per deadline, stamped in the transaction that sends it."""
+    for deadline, referral in _due_reminders(today):
+        try:
+            with transaction.atomic():
+                stamped = (
+                    Referral.objects.filter(pk=referral.pk, **{f"{deadline.reminded}__isnull": True})
+                    .filter(deadline.pending)
+                    .update(**{deadline.reminded: now})
+                )
+                if not stamped:
+                    continue
+                _send_reminder(deadline, referral)
+        except OSError:
+            # smtplib's errors are OSErrors: the mail server refused or was down.
+            # The stamp rolled back with the savepoint, so the next run tries again.
+            logger.exception("Could not email the %s reminder of referral %s", deadline.name, referral.uuid)
+            continue
+        result["reminders_sent"] += 1
+
+
+def follow_up_rules_run(*, now=None):
+    """Remind organizations of deadlines due next, give coordinators a task for each deadline missed
+    and each missed appointment, and escalate deadlines missed past the program's margin to the team's
+    supervisors — each once, however often the rules run.
+
+    The tasks, the escalations and each reminder commit in their own
+    transactions: each is stamped where it is made, so a failure part-way
+    leaves the next run to do only what is left. Returns the counts made now:
+    ``{"reminders_sent", "acknowledge_overdue", "outcome_overdue", "escalations", "appointments_missed"}``.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    result = dict.fromkeys(
+        ("reminders_sent", "acknowledge_overdue", "outcome_overdue", "escalations", "appointments_missed"), 0
+    )
+    with transaction.atomic():
+        _deadline_tasks(today, result)
+    with transaction.atomic():
+        _escalations(today, now, result)
+    _reminders(today, now, result)
     return result

@@ -7,5 +7,5 @@ from .followups import follow_up_rules_run
 
 @shared_task
 def run_follow_up_rules():
-    """Run the follow-up rules (hourly from Celery beat); returns the tasks created per rule."""
+    """Run the follow-up rules (hourly from Celery beat); returns what each rule did."""
     return follow_up_rules_run()

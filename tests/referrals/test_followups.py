@@ -1,7 +1,8 @@
-"""The follow-up rules: unanswered referrals and missed appointments become one task each."""
+"""The follow-up rules: deadline reminders, tasks for missed deadlines and appointments, escalations."""
 
 import datetime
 import os
+import smtplib
 import subprocess
 import sys
 import uuid
@@ -11,108 +12,260 @@ from urllib.parse import quote
 
 import pytest
 from celery.result import EagerResult
+from django.conf import settings
 from django.core.management import call_command
 from django.db import IntegrityError, connection
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from cases.models import Case, Task
 from cases.reference import ensure_reference_data
+from notifications.models import Notification
+from referrals.deadlines import referral_deadlines
 from referrals.followups import follow_up_rules_run
 from referrals.models import Appointment, Referral
-from tests.accounts.factories import TeamFactory
+from tests.accounts.factories import SupervisorFactory, TeamFactory
 from tests.cases.factories import CaseFactory, ChildFactory, NeedFactory, ProgramFactory
 from tests.queries import assert_queries_bounded
 from tests.referrals.factories import AppointmentFactory, ReferralFactory
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-NOTHING = {"referrals_unanswered": 0, "appointments_missed": 0}
+NOTHING = {
+    "reminders_sent": 0,
+    "acknowledge_overdue": 0,
+    "outcome_overdue": 0,
+    "escalations": 0,
+    "appointments_missed": 0,
+}
+
+
+SENT_TO = "intake@harbor.example"
+
+
+def at(day, hour=9):
+    """A moment on the center's local calendar day ``day``."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def sent_on(day, **fields):
+    """A referral sent at 10:00 on ``day``, with its program's deadlines, emailed to the organization."""
+    referral = ReferralFactory(requested_at=at(day, 10), **{"sent_to": SENT_TO, **fields})
+    acknowledge_due, outcome_due = referral_deadlines(referral.case.program, referral.requested_at)
+    Referral.objects.filter(pk=referral.pk).update(acknowledge_due=acknowledge_due, outcome_due=outcome_due)
+    referral.refresh_from_db()
+    return referral
 
 
 def sent_days_ago(days, **fields):
-    return ReferralFactory(requested_at=timezone.now() - datetime.timedelta(days=days), **fields)
+    return sent_on(timezone.localdate() - datetime.timedelta(days=days), **fields)
 
 
 def rule_tasks(rule_key):
     return Task.objects.filter(rule_key=rule_key)
 
 
-# Unanswered referrals
+def counts(**made):
+    return {**NOTHING, **made}
+
+
+# Sent on the Wednesday before Thanksgiving 2025 (Thursday 27 November, a US
+# holiday): acknowledgement due in 2 business days is Monday 1 December (Friday
+# 28 and Monday 1), so its reminder goes out on Friday 28.
+THANKSGIVING_EVE = datetime.date(2025, 11, 26)
+THANKSGIVING = datetime.date(2025, 11, 27)
+FRIDAY = datetime.date(2025, 11, 28)
+MONDAY = datetime.date(2025, 12, 1)
+TUESDAY = datetime.date(2025, 12, 2)
+WEDNESDAY = datetime.date(2025, 12, 3)
+THURSDAY = datetime.date(2025, 12, 4)
+
+
+# Reminders to the organization
 
 
 @pytest.mark.django_db
-def test_referral_unanswered_for_eight_days_gets_one_task_for_the_coordinator():
-    referral = sent_days_ago(8)
+def test_a_referral_sent_before_thanksgiving_is_due_on_monday():
+    referral = sent_on(THANKSGIVING_EVE)
 
-    result = follow_up_rules_run()
+    assert referral.acknowledge_due == MONDAY
 
-    assert result == {"referrals_unanswered": 1, "appointments_missed": 0}
-    task = rule_tasks(f"referral-unanswered:{referral.uuid}").get()
+
+@pytest.mark.django_db
+def test_the_organization_gets_one_reminder_on_the_business_day_before_the_deadline(mailoutbox):
+    referral = sent_on(THANKSGIVING_EVE)
+
+    assert follow_up_rules_run(now=at(THANKSGIVING)) == NOTHING
+    assert follow_up_rules_run(now=at(FRIDAY)) == counts(reminders_sent=1)
+    assert follow_up_rules_run(now=at(FRIDAY, 10)) == NOTHING
+    assert follow_up_rules_run(now=at(MONDAY)) == NOTHING
+
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [SENT_TO]
+    assert "please accept or decline the referral" in message.subject
+    assert settings.CARECOORD_SITE_URL + "/referrals/answer/" in message.body
+    referral.refresh_from_db()
+    assert referral.acknowledge_reminded_at == at(FRIDAY)
+    assert referral.outcome_reminded_at is None
+
+
+@pytest.mark.django_db
+def test_the_reminder_link_opens_the_organization_page(client, mailoutbox):
+    sent_on(THANKSGIVING_EVE)
+    follow_up_rules_run(now=at(FRIDAY))
+
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/referrals/answer/" in line)
+    response = client.get(link.removeprefix(settings.CARECOORD_SITE_URL))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_reminder_is_in_english_whatever_language_is_active(mailoutbox):
+    sent_on(THANKSGIVING_EVE)
+
+    with translation.override("es"):
+        follow_up_rules_run(now=at(FRIDAY))
+
+    assert mailoutbox[0].subject.startswith("Reminder:")
+
+
+@pytest.mark.django_db
+def test_a_failed_reminder_email_is_not_stamped_and_is_sent_on_the_next_run(monkeypatch, mailoutbox):
+    import referrals.followups
+
+    referral = sent_on(THANKSGIVING_EVE)
+    real_send_mail = referrals.followups.send_mail
+
+    def mail_server_down(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(referrals.followups, "send_mail", mail_server_down)
+    assert follow_up_rules_run(now=at(FRIDAY)) == NOTHING
+    referral.refresh_from_db()
+    assert referral.acknowledge_reminded_at is None
+
+    monkeypatch.setattr(referrals.followups, "send_mail", real_send_mail)
+    assert follow_up_rules_run(now=at(FRIDAY, 10)) == counts(reminders_sent=1)
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_an_acknowledged_referral_gets_no_acknowledgement_reminder(mailoutbox):
+    sent_on(THANKSGIVING_EVE, status=Referral.Status.ACCEPTED, acknowledged_at=at(THANKSGIVING_EVE, 15))
+
+    assert follow_up_rules_run(now=at(FRIDAY)) == NOTHING
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_a_referral_with_no_email_address_gets_no_reminder_but_still_its_task(mailoutbox):
+    referral = sent_on(THANKSGIVING_EVE, sent_to="")
+
+    assert follow_up_rules_run(now=at(FRIDAY)) == NOTHING
+    assert follow_up_rules_run(now=at(TUESDAY)) == counts(acknowledge_overdue=1)
+    assert mailoutbox == []
+    assert rule_tasks(f"referral-acknowledge-overdue:{referral.uuid}").exists()
+
+
+@pytest.mark.django_db
+def test_a_deadline_already_past_gets_no_late_reminder(mailoutbox):
+    sent_on(THANKSGIVING_EVE)
+
+    follow_up_rules_run(now=at(TUESDAY))
+
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_the_outcome_deadline_gets_its_own_reminder(mailoutbox):
+    referral = sent_on(
+        THANKSGIVING_EVE, status=Referral.Status.ACCEPTED, acknowledged_at=at(THANKSGIVING_EVE)
+    )
+    day_before = referral.outcome_due - datetime.timedelta(days=1)
+
+    assert follow_up_rules_run(now=at(day_before))["reminders_sent"] == 1
+    assert "please report the outcome" in mailoutbox[0].subject
+
+
+# Sent on Christmas Eve 2025 (a Wednesday; Christmas Day is a holiday): due
+# Monday 29 December, reminded Friday 26, overdue Tuesday 30.
+
+
+@pytest.mark.django_db
+def test_christmas_is_skipped_by_the_reminder_and_the_task(mailoutbox):
+    referral = sent_on(datetime.date(2025, 12, 24))
+
+    assert referral.acknowledge_due == datetime.date(2025, 12, 29)
+    assert follow_up_rules_run(now=at(datetime.date(2025, 12, 25))) == NOTHING
+    assert follow_up_rules_run(now=at(datetime.date(2025, 12, 26))) == counts(reminders_sent=1)
+    assert follow_up_rules_run(now=at(datetime.date(2025, 12, 29))) == NOTHING
+    assert follow_up_rules_run(now=at(datetime.date(2025, 12, 30))) == counts(acknowledge_overdue=1)
+
+
+# Deadlines missed: a task and an inbox item for the coordinator
+
+
+@pytest.mark.django_db
+def test_a_missed_acknowledgement_gets_one_task_and_inbox_item_for_the_coordinator():
+    referral = sent_on(THANKSGIVING_EVE)
+
+    assert follow_up_rules_run(now=at(MONDAY, 23))["acknowledge_overdue"] == 0
+    assert follow_up_rules_run(now=at(TUESDAY))["acknowledge_overdue"] == 1
+    assert follow_up_rules_run(now=at(TUESDAY, 10))["acknowledge_overdue"] == 0
+
+    task = rule_tasks(f"referral-acknowledge-overdue:{referral.uuid}").get()
     assert task.case == referral.case
     assert task.assignee == referral.case.coordinator
-    assert task.due_on == timezone.localdate()
-    assert task.title == f"No answer to referral: {referral.outside_provider}"
+    assert task.due_on == TUESDAY
+    assert task.title == f"Referral not acknowledged: {referral.outside_provider}"
     assert task.created_by is None
-    assert task.completed_at is None
+    item = Notification.objects.get(kind=Notification.Kind.FOLLOW_UP_RULE)
+    assert item.recipient == referral.case.coordinator
+    assert item.params == {"title": task.title, "family": referral.case.family.name}
+    assert item.url == reverse("referrals:referral-detail", args=[referral.uuid])
 
 
 @pytest.mark.django_db
-def test_running_the_rules_again_creates_no_second_task():
-    referral = sent_days_ago(8)
-    follow_up_rules_run()
+def test_a_deadline_missed_over_a_weekend_gives_a_task_due_on_monday():
+    friday_deadline = ProgramFactory(name="One-day program", acknowledge_business_days=1)
+    referral = sent_on(
+        datetime.date(2025, 12, 11), need=NeedFactory(case=CaseFactory(program=friday_deadline))
+    )
 
-    assert follow_up_rules_run() == NOTHING
-    assert rule_tasks(f"referral-unanswered:{referral.uuid}").count() == 1
+    follow_up_rules_run(now=at(datetime.date(2025, 12, 13)))
+
+    task = rule_tasks(f"referral-acknowledge-overdue:{referral.uuid}").get()
+    assert task.due_on == datetime.date(2025, 12, 15)
 
 
 @pytest.mark.django_db
 def test_completing_the_task_does_not_bring_it_back():
-    referral = sent_days_ago(8)
-    follow_up_rules_run()
+    referral = sent_on(THANKSGIVING_EVE)
+    follow_up_rules_run(now=at(TUESDAY))
     Task.objects.filter(case=referral.case).update(completed_at=timezone.now())
 
-    assert follow_up_rules_run() == NOTHING
+    assert follow_up_rules_run(now=at(TUESDAY, 12))["acknowledge_overdue"] == 0
     assert Task.objects.filter(case=referral.case).count() == 1
 
 
 @pytest.mark.django_db
-def test_referral_sent_three_days_ago_gets_no_task():
-    referral = sent_days_ago(3)
+def test_an_acknowledged_referral_without_an_outcome_gets_the_outcome_task_only():
+    referral = sent_on(
+        THANKSGIVING_EVE, status=Referral.Status.ACCEPTED, acknowledged_at=at(THANKSGIVING_EVE)
+    )
+    after = referral.outcome_due + datetime.timedelta(days=1)
 
-    assert follow_up_rules_run() == NOTHING
-    assert not Task.objects.filter(case=referral.case).exists()
-
-
-@pytest.mark.django_db
-def test_referral_is_due_exactly_at_its_programs_limit():
-    now = timezone.now()
-    referral = ReferralFactory(requested_at=now - datetime.timedelta(days=7))
-
-    assert follow_up_rules_run(now=now - datetime.timedelta(seconds=1)) == NOTHING
-    assert follow_up_rules_run(now=now)["referrals_unanswered"] == 1
-    assert rule_tasks(f"referral-unanswered:{referral.uuid}").exists()
-
-
-@pytest.mark.django_db
-def test_a_program_with_a_two_day_limit_applies_its_own_limit():
-    short = ProgramFactory(name="Short answer program", referral_answer_days=2)
-    late = sent_days_ago(3, need=NeedFactory(case=CaseFactory(program=short)))
-    recent = sent_days_ago(1, need=NeedFactory(case=CaseFactory(program=short)))
-    general = sent_days_ago(3)
-
-    assert follow_up_rules_run()["referrals_unanswered"] == 1
-    assert rule_tasks(f"referral-unanswered:{late.uuid}").exists()
-    assert not rule_tasks(f"referral-unanswered:{recent.uuid}").exists()
-    assert not rule_tasks(f"referral-unanswered:{general.uuid}").exists()
+    assert follow_up_rules_run(now=at(after)) == counts(outcome_overdue=1)
+    task = rule_tasks(f"referral-outcome-overdue:{referral.uuid}").get()
+    assert task.title == f"No outcome for referral: {referral.outside_provider}"
+    assert not rule_tasks(f"referral-acknowledge-overdue:{referral.uuid}").exists()
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "status",
     [
-        Referral.Status.DRAFT,
-        Referral.Status.RECEIVED,
-        Referral.Status.ACCEPTED,
-        Referral.Status.IN_PROGRESS,
         Referral.Status.COMPLETED,
         Referral.Status.REJECTED,
         Referral.Status.CANCELLED,
@@ -120,18 +273,28 @@ def test_a_program_with_a_two_day_limit_applies_its_own_limit():
         Referral.Status.ON_HOLD,
     ],
 )
-def test_referral_no_longer_requested_gets_no_task(status):
-    referral = sent_days_ago(30, status=status, status_reason="No places left.")
+def test_a_referral_with_an_outcome_or_on_hold_gets_nothing(status, mailoutbox):
+    referral = sent_on(THANKSGIVING_EVE, status=status, status_reason="No places left.")
 
-    assert follow_up_rules_run() == NOTHING
+    for day in (FRIDAY, TUESDAY, referral.outcome_due, referral.outcome_due + datetime.timedelta(days=10)):
+        assert follow_up_rules_run(now=at(day)) == NOTHING
+    assert not Task.objects.filter(case=referral.case).exists()
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_a_referral_on_a_closed_case_gets_nothing():
+    referral = sent_on(THANKSGIVING_EVE, need=NeedFactory(case=CaseFactory(status=Case.Status.CLOSED)))
+
+    assert follow_up_rules_run(now=at(THURSDAY)) == NOTHING
     assert not Task.objects.filter(case=referral.case).exists()
 
 
 @pytest.mark.django_db
-def test_referral_on_a_closed_case_gets_no_task():
-    referral = sent_days_ago(30, need=NeedFactory(case=CaseFactory(status=Case.Status.CLOSED)))
+def test_a_referral_without_deadlines_gets_nothing():
+    referral = ReferralFactory(requested_at=at(THANKSGIVING_EVE))
 
-    assert follow_up_rules_run() == NOTHING
+    assert follow_up_rules_run(now=at(THURSDAY + datetime.timedelta(days=60))) == NOTHING
     assert not Task.objects.filter(case=referral.case).exists()
 
 
@@ -140,47 +303,115 @@ def test_referral_to_a_directory_service_names_the_service_in_the_title():
     from tests.referrals.factories import ServiceFactory
 
     service = ServiceFactory(name="Speech Therapy Clinic", organization__name="Harbor Health")
-    referral = sent_days_ago(8, service=service, outside_provider="")
+    referral = sent_on(THANKSGIVING_EVE, service=service, outside_provider="")
 
-    follow_up_rules_run()
+    follow_up_rules_run(now=at(TUESDAY))
 
-    task = rule_tasks(f"referral-unanswered:{referral.uuid}").get()
-    assert task.title == "No answer to referral: Speech Therapy Clinic (Harbor Health)"
+    task = rule_tasks(f"referral-acknowledge-overdue:{referral.uuid}").get()
+    assert task.title == "Referral not acknowledged: Speech Therapy Clinic (Harbor Health)"
 
 
 @pytest.mark.django_db
 def test_a_coordinator_who_left_the_team_is_skipped_and_the_others_still_get_their_tasks():
-    stale = sent_days_ago(8)
+    stale = sent_on(THANKSGIVING_EVE)
     stale.case.coordinator.teams.set([TeamFactory()])
-    fine = sent_days_ago(8)
+    fine = sent_on(THANKSGIVING_EVE)
 
-    assert follow_up_rules_run()["referrals_unanswered"] == 1
+    assert follow_up_rules_run(now=at(TUESDAY))["acknowledge_overdue"] == 1
     assert not Task.objects.filter(case=stale.case).exists()
-    assert rule_tasks(f"referral-unanswered:{fine.uuid}").exists()
+    assert rule_tasks(f"referral-acknowledge-overdue:{fine.uuid}").exists()
+
+
+# Escalations to the team's supervisors
 
 
 @pytest.mark.django_db
-def test_a_run_with_nothing_new_asks_a_fixed_number_of_queries():
-    case = CaseFactory()
+def test_a_deadline_missed_past_the_margin_is_escalated_once_to_the_teams_supervisors(supervisor, case):
+    other_supervisor = SupervisorFactory(teams=[TeamFactory(name="Harbor")])
+    referral = sent_on(THANKSGIVING_EVE, need=NeedFactory(case=case))
+
+    # Due Monday; a margin of 2 business days runs through Wednesday.
+    assert follow_up_rules_run(now=at(WEDNESDAY, 23))["escalations"] == 0
+    assert follow_up_rules_run(now=at(THURSDAY))["escalations"] == 1
+    assert follow_up_rules_run(now=at(THURSDAY, 10))["escalations"] == 0
+
+    item = Notification.objects.get(kind=Notification.Kind.ESCALATION)
+    assert item.recipient == supervisor
+    assert item.urgent
+    assert item.params == {
+        "organization": referral.outside_provider,
+        "family": case.family.name,
+        "deadline": "acknowledge",
+        "due_on": MONDAY.isoformat(),
+        "coordinator": "Carmen Ortiz",
+    }
+    assert not Notification.objects.filter(recipient=other_supervisor).exists()
+    referral.refresh_from_db()
+    assert referral.acknowledge_escalated_at == at(THURSDAY)
+
+
+@pytest.mark.django_db
+def test_a_program_with_no_margin_escalates_the_day_after_the_deadline(supervisor, case):
+    case.program = ProgramFactory(name="Urgent program", escalation_margin_business_days=0)
+    case.save()
+    sent_on(THANKSGIVING_EVE, need=NeedFactory(case=case))
+
+    assert follow_up_rules_run(now=at(TUESDAY)) == counts(acknowledge_overdue=1, escalations=1)
+
+
+@pytest.mark.django_db
+def test_an_escalation_another_run_just_stamped_is_not_sent_again(monkeypatch, supervisor, case):
+    import referrals.followups
+
+    referral = sent_on(THANKSGIVING_EVE, need=NeedFactory(case=case))
+    real_supervisors = referrals.followups._supervisors_by_team
+
+    def other_run_got_there_first(team_ids):
+        Referral.objects.filter(pk=referral.pk).update(acknowledge_escalated_at=at(THURSDAY))
+        return real_supervisors(team_ids)
+
+    monkeypatch.setattr(referrals.followups, "_supervisors_by_team", other_run_got_there_first)
+
+    assert follow_up_rules_run(now=at(THURSDAY, 10))["escalations"] == 0
+    assert not Notification.objects.filter(kind=Notification.Kind.ESCALATION).exists()
+
+
+@pytest.mark.django_db
+def test_a_deadline_met_after_its_task_is_not_escalated(supervisor, case):
+    referral = sent_on(THANKSGIVING_EVE, need=NeedFactory(case=case))
+    follow_up_rules_run(now=at(TUESDAY))
+    Referral.objects.filter(pk=referral.pk).update(
+        status=Referral.Status.ACCEPTED, acknowledged_at=at(WEDNESDAY), accepted_at=at(WEDNESDAY)
+    )
+
+    assert follow_up_rules_run(now=at(THURSDAY))["escalations"] == 0
+
+
+# Bounded work
+
+
+@pytest.mark.django_db
+def test_a_run_with_nothing_new_asks_a_fixed_number_of_queries(supervisor):
+    case = CaseFactory(coordinator__teams=[supervisor.teams.get()], family__team=supervisor.teams.get())
     child = ChildFactory(family=case.family)
 
     def add_followed_up_rows(count):
         for _ in range(count):
-            sent_days_ago(8, need=NeedFactory(case=case))
+            sent_on(THANKSGIVING_EVE, need=NeedFactory(case=case))
             AppointmentFactory(case=case, child=child, status=Appointment.Status.MISSED)
-        follow_up_rules_run()  # their tasks exist: the counted runs find nothing new
+        follow_up_rules_run(now=at(THURSDAY))  # done already: the counted runs find nothing new
 
     def load():
-        assert follow_up_rules_run() == NOTHING
+        assert follow_up_rules_run(now=at(THURSDAY, 12)) == NOTHING
 
-    assert_queries_bounded(add_rows=add_followed_up_rows, load=load, ceiling=6)
+    assert_queries_bounded(add_rows=add_followed_up_rows, load=load, ceiling=14)
 
 
 @pytest.mark.django_db
 def test_a_run_overlapping_another_skips_the_task_the_other_just_made(monkeypatch):
     import referrals.followups
 
-    referral = sent_days_ago(8)
+    referral = sent_on(THANKSGIVING_EVE)
     real_create_once = referrals.followups.task_create_once
 
     def other_run_got_there_first(**kwargs):
@@ -189,15 +420,15 @@ def test_a_run_overlapping_another_skips_the_task_the_other_just_made(monkeypatc
 
     monkeypatch.setattr(referrals.followups, "task_create_once", other_run_got_there_first)
 
-    assert follow_up_rules_run() == NOTHING
-    assert rule_tasks(f"referral-unanswered:{referral.uuid}").count() == 1
+    assert follow_up_rules_run(now=at(TUESDAY)) == NOTHING
+    assert rule_tasks(f"referral-acknowledge-overdue:{referral.uuid}").count() == 1
 
 
 @pytest.mark.django_db
 def test_any_other_integrity_error_is_raised(monkeypatch):
     import referrals.followups
 
-    sent_days_ago(8)
+    sent_on(THANKSGIVING_EVE)
 
     def broken(**kwargs):
         raise IntegrityError("something else")
@@ -205,7 +436,7 @@ def test_any_other_integrity_error_is_raised(monkeypatch):
     monkeypatch.setattr(referrals.followups, "task_create_once", broken)
 
     with pytest.raises(IntegrityError):
-        follow_up_rules_run()
+        follow_up_rules_run(now=at(TUESDAY))
 
 
 # Missed appointments
@@ -219,7 +450,7 @@ def test_missed_appointment_gets_one_task_once():
         status=Appointment.Status.MISSED,
     )
 
-    assert follow_up_rules_run() == {"referrals_unanswered": 0, "appointments_missed": 1}
+    assert follow_up_rules_run() == counts(appointments_missed=1)
     assert follow_up_rules_run() == NOTHING
     task = rule_tasks(f"appointment-missed:{appointment.uuid}").get()
     assert task.title == "Missed appointment: Dr. Rivera, Neuromuscular Clinic — contact the family to rebook"
@@ -263,16 +494,17 @@ def test_a_long_provider_name_is_cut_so_the_title_fits():
 
 @pytest.mark.django_db
 def test_the_command_prints_the_counts():
-    sent_days_ago(8)
+    sent_days_ago(30)
     AppointmentFactory(status=Appointment.Status.MISSED)
     AppointmentFactory(status=Appointment.Status.MISSED)
     out = StringIO()
 
     call_command("run_follow_up_rules", stdout=out)
 
-    assert "1 for unanswered referrals" in out.getvalue()
+    assert "1 for referrals not acknowledged" in out.getvalue()
+    assert "1 for referrals without an outcome" in out.getvalue()
     assert "2 for missed appointments" in out.getvalue()
-    assert Task.objects.count() == 3
+    assert Task.objects.count() == 4
 
 
 @pytest.mark.django_db
@@ -281,7 +513,7 @@ def test_the_celery_task_runs_the_rules_and_returns_the_counts():
 
     sent_days_ago(8)
 
-    assert run_follow_up_rules.apply().get() == {"referrals_unanswered": 1, "appointments_missed": 0}
+    assert run_follow_up_rules.apply().get()["acknowledge_overdue"] == 1
 
 
 def test_beat_runs_the_rules_every_hour(settings):
@@ -375,8 +607,8 @@ def test_the_rules_run_through_a_real_celery_worker_on_redis(transactional_db, s
             except Exception as error:
                 pytest.fail(f"The worker did not answer ({error!r}); its log:\n{log_path.read_text()}")
             assert not isinstance(result, EagerResult), "the task ran in the test process, not the worker"
-            assert counts == {"referrals_unanswered": 1, "appointments_missed": 0}
-            task = rule_tasks(f"referral-unanswered:{referral.uuid}").get()
+            assert counts["acknowledge_overdue"] == 1
+            task = rule_tasks(f"referral-acknowledge-overdue:{referral.uuid}").get()
             assert task.assignee == referral.case.coordinator
         finally:
             worker.terminate()

@@ -6,16 +6,23 @@ from referrals.followups import follow_up_rules_run
 
 class Command(BaseCommand):
     help = (
-        "Run the follow-up rules once (for cron): a task for each referral unanswered past its "
-        "program's limit and for each missed appointment, never twice for the same one."
+        "Run the follow-up rules once (for cron): reminders of referral deadlines due next, a task for each "
+        "deadline missed and each missed appointment, escalations to supervisors — each only once."
     )
 
     def handle(self, *args, **options):
         result = follow_up_rules_run()
         self.stdout.write(
             _(
-                "Follow-up tasks created: %(referrals)d for unanswered referrals, "
-                "%(appointments)d for missed appointments."
+                "Reminders emailed: %(reminders)d. Follow-up tasks created: %(acknowledge)d for referrals "
+                "not acknowledged, %(outcome)d for referrals without an outcome, %(appointments)d for "
+                "missed appointments. Escalations: %(escalations)d."
             )
-            % {"referrals": result["referrals_unanswered"], "appointments": result["appointments_missed"]}
+            % {
+                "reminders": result["reminders_sent"],
+                "acknowledge": result["acknowledge_overdue"],
+                "outcome": result["outcome_overdue"],
+                "appointments": result["appointments_missed"],
+                "escalations": result["escalations"],
+            }
         )
