@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -176,6 +178,11 @@ CELERY_BEAT_SCHEDULE = {
     "appointment-reminders": {
         "task": "portal.tasks.send_appointment_reminders",
         "schedule": 60 * 60,
+    },
+    # The staff inbox's daily digest emails, each morning at 7:00 in TIME_ZONE (notifications).
+    "notification-digests": {
+        "task": "notifications.tasks.send_notification_digests",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 

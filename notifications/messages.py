@@ -26,20 +26,18 @@ MESSAGES = {
     K.REFERRAL_NOT_SENT: _("The referral to %(organization)s could not be emailed: call the organization."),
     K.CLOSURE_RETURNED: _("%(supervisor)s returned the closure of the %(family)s case: %(note)s"),
     K.CASE_REVIEWED: _("%(supervisor)s reviewed the %(family)s case."),
-    K.TASK_ASSIGNED: _("%(by)s assigned you a task for the %(family)s family: %(title)s"),
-    K.TASK_OVERDUE: _("Overdue since %(due_on)s: %(title)s (%(family)s family)"),
-    K.FOLLOW_UP_RULE: _("Follow-up for the %(family)s family: %(title)s"),
+    K.TASK_ASSIGNED: _("%(by)s assigned you a task for %(family)s: %(title)s"),
+    K.TASK_OVERDUE: _("Overdue since %(due_on)s: %(title)s (%(family)s)"),
+    K.FOLLOW_UP_RULE: _("Follow-up for %(family)s: %(title)s"),
     K.ESCALATION: _(
-        "%(organization)s has not %(deadline)s the referral for the %(family)s family (due %(due_on)s; "
+        "%(organization)s has not %(deadline)s the referral for %(family)s (due %(due_on)s; "
         "coordinator %(coordinator)s)."
     ),
     K.PORTAL_FIRST_SIGN_IN: _(
-        "%(caregiver)s signed in to the family portal for the first time (%(family)s family)."
+        "%(caregiver)s signed in to the family portal for the first time (%(family)s)."
     ),
     K.EMERGENCY_ACCESS: _("%(user)s used emergency access to the %(family)s case: %(reason)s"),
-    K.SCREENING_SAFETY: _(
-        "A screening answer for the %(family)s family flags a safety concern: contact them today."
-    ),
+    K.SCREENING_SAFETY: _("A screening answer for %(family)s flags a safety concern: contact them today."),
 }
 
 # Codes a message may carry in ``deadline``, shown as words.
@@ -69,4 +67,6 @@ def render(notification):
     template = MESSAGES.get(notification.kind)
     if template is None:
         return str(notification.get_kind_display())
-    return str(template) % values
+    text = str(template) % values
+    # A value ending a sentence with its own full stop ("3 p.m.") does not get a second one.
+    return text[:-1] if text.endswith("..") else text

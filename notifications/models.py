@@ -8,6 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from carecoord.models import UUIDModel
 
 
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(recipient=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
 class Notification(UUIDModel):
     """One item in one person's inbox, made by the service call that made the change it reports.
 
@@ -51,6 +59,8 @@ class Notification(UUIDModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notification")
