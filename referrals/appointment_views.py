@@ -1,13 +1,12 @@
 """Staff pages for appointments: booking, editing, recording what happened. Thin: parse, call, render."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from carecoord.web import add_service_error, current_values, run_form, staff_required
+from carecoord.web import current_values, run_form, staff_required
 from cases.permissions import cases_visible_to
 
 from . import appointments as services
@@ -94,20 +93,34 @@ def appointment_edit(request, uuid):
 
 @staff_required
 def appointment_outcome(request, uuid):
-    """Attended, missed or cancelled; attended can complete the referral and meet the need."""
+    """Attended, missed or cancelled, or a correction of what was recorded; attended can complete the referral
+    and meet the need. A stale form is refused with the current values; the same form sent twice shows the
+    saved result."""
     appointment = _appointment(request, uuid)
     form = AppointmentOutcomeForm(request.POST or None, appointment=appointment)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.appointment_set_status(appointment=appointment, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Appointment updated."))
+
+    def run(data):
+        return services.appointment_set_status(
+            appointment=appointment, actor=request.user, **form.service_fields()
+        )
+
+    result, stale = run_form(request, form, run)
+    if result:
+        messages.success(
+            request, _("Appointment updated: %(status)s.") % {"status": result.get_status_display()}
+        )
+        if appointment.case_id:
             return redirect(reverse("cases:case-detail", args=[appointment.case.uuid]) + "#appointments")
+        return redirect(reverse("referrals:appointment-outcome", args=[appointment.uuid]))
+    if stale:
+        appointment = stale
     context = {
         "case": appointment.case,
+        "referral": appointment.referral,
+        "appointment": appointment,
         "form": form,
         "title": _("What happened at %(appointment)s?") % {"appointment": appointment},
+        "stale": stale,
+        "current": current_values(form, stale) if stale else None,
     }
-    return render(request, "referrals/referral_part_form.html", context)
+    return render(request, "referrals/appointment_outcome.html", context)

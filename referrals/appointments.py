@@ -6,6 +6,7 @@ referral and meet its need, through the referral's own mover.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from carecoord.services import check_version, lock, model_update, refuse_unknown_fields, save_tracked
@@ -82,27 +83,101 @@ def appointment_update(*, appointment, actor, version, **data):
     return save_tracked(appointment, actor, update_fields=changed)
 
 
+# Outcomes that say the appointment took place (or should have): not recordable before it starts.
+HAPPENED = (Appointment.Status.ATTENDED, Appointment.Status.MISSED)
+
+
+def _is_replay(appointment, *, status, version, actor):
+    """The same change sent twice (Back and submit, a double click): the saved result stands, nothing new."""
+    return (
+        appointment.status == status
+        and version not in (None, "")
+        and int(version) == appointment.version - 1
+        and appointment.updated_by_id == getattr(actor, "pk", None)
+    )
+
+
+def _attended_effects(appointment):
+    """What "attended" may have done that still stands: its referral completed, its need met."""
+    referral = appointment.referral
+    if referral is None:
+        return []
+    standing = []
+    if referral.status == Referral.Status.COMPLETED:
+        standing.append(
+            _("the referral to %(recipient)s is completed, and a completed referral cannot be reopened")
+            % {"recipient": referral.recipient}
+        )
+    need = Need.objects.select_related("category", "child").get(pk=referral.need_id)
+    if need.status == Need.Status.MET:
+        standing.append(_("the need “%(need)s” is met (reopen it on the case page)") % {"need": need})
+    return standing
+
+
 @transaction.atomic
 def appointment_set_status(
-    *, appointment, actor, status, complete_referral=False, mark_need_met=False, note=""
+    *, appointment, actor, status, version, complete_referral=False, mark_need_met=False, note=""
 ):
-    """Record what happened to an appointment; attended can complete its referral and meet its need."""
+    """Record what happened to an appointment, or correct what was recorded, refusing a stale form.
+
+    Attended and missed are recorded only once the appointment has started;
+    attended can complete its referral and meet its need. Changing a recorded
+    outcome is a correction: it needs a reason (``note``), is written as such
+    on the case timeline, and is refused while what "attended" did still
+    stands (a completed referral, a met need). The same change sent twice by the
+    same person returns the saved appointment instead of an error.
+    """
     appointment = lock(appointment)
     _require_appointment_access(actor, case=appointment.case, child=appointment.child)
-    if appointment.status == status:
-        raise ValidationError(_("The appointment is already marked so."))
     if status not in Appointment.Status.values:
-        raise ValidationError(_("Unknown appointment status."))
+        raise ValidationError({"status": _("Unknown appointment status.")})
+    if _is_replay(appointment, status=status, version=version, actor=actor):
+        return appointment
+    check_version(appointment, version)
+    if appointment.status == status:
+        raise ValidationError({"status": _("The appointment is already marked so.")})
+    if status in HAPPENED and appointment.start > timezone.now():
+        raise ValidationError(
+            {
+                "status": _(
+                    "The appointment starts on %(start)s: it can be marked attended or missed only once it "
+                    "has started. Cancel it, or change its date, if it will not take place."
+                )
+                % {"start": formats.date_format(timezone.localtime(appointment.start), "DATETIME_FORMAT")}
+            }
+        )
+    previous = appointment.status
+    correction = previous != Appointment.Status.SCHEDULED
+    note = (note or "").strip()
+    if correction:
+        if not note:
+            raise ValidationError({"note": _("Say why the recorded outcome is corrected.")})
+        if previous == Appointment.Status.ATTENDED:
+            standing = _attended_effects(appointment)
+            if standing:
+                raise ValidationError(
+                    _(
+                        "The outcome “attended” cannot be corrected while what it recorded still stands: "
+                        "%(standing)s."
+                    )
+                    % {"standing": "; ".join(standing)}
+                )
     appointment.status = status
     save_tracked(appointment, actor, update_fields=["status"])
     if appointment.case_id:
-        case_event_record(
-            case=appointment.case,
-            kind=CaseEvent.Kind.REFERRAL,
-            actor=actor,
-            note=_("Appointment %(status)s: %(appointment)s")
-            % {"status": appointment.get_status_display().lower(), "appointment": appointment},
-        )
+        values = {
+            "appointment": appointment,
+            "previous": Appointment.Status(previous).label.lower(),
+            "status": appointment.get_status_display().lower(),
+        }
+        if correction:
+            event_note = (
+                _("Appointment outcome corrected from %(previous)s to %(status)s: %(appointment)s") % values
+            )
+            event_note += f" — {note}"
+        else:
+            event_note = _("Appointment %(status)s: %(appointment)s") % values
+        case_event_record(case=appointment.case, kind=CaseEvent.Kind.REFERRAL, actor=actor, note=event_note)
     referral = appointment.referral
     if status == Appointment.Status.ATTENDED and referral is not None:
         if complete_referral and referral.status != Referral.Status.COMPLETED:

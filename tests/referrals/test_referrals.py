@@ -180,11 +180,12 @@ def test_attended_appointment_completes_the_referral_and_meets_the_need(need):
         actor=need.case.coordinator,
         referral=referral,
         provider="KVCH",
-        start=timezone.now() + datetime.timedelta(days=1),
+        start=timezone.now() - datetime.timedelta(hours=1),
     )
     appointments.appointment_set_status(
         appointment=appointment,
         actor=need.case.coordinator,
+        version=appointment.version,
         status="attended",
         complete_referral=True,
         mark_need_met=True,
@@ -326,7 +327,15 @@ def test_marking_attended_offers_to_complete_the_referral_and_meet_the_need(clie
     client.force_login(coordinator)
     url = reverse("referrals:appointment-outcome", args=[appointment.uuid])
     assert "Mark the need met" in client.get(url).content.decode()
-    client.post(url, {"status": "attended", "complete_referral": "on", "mark_need_met": "on"})
+    client.post(
+        url,
+        {
+            "status": "attended",
+            "complete_referral": "on",
+            "mark_need_met": "on",
+            "version": appointment.version,
+        },
+    )
     need.refresh_from_db()
     assert need.status == Need.Status.MET
 

@@ -114,7 +114,10 @@ CALLS = {
         appointment=f["appointment"], actor=a, version=f["appointment"].version, place="Elsewhere"
     ),
     "appointment_set_status": lambda f, a: appointments.appointment_set_status(
-        appointment=f["appointment"], actor=a, status=Appointment.Status.ATTENDED
+        appointment=f["appointment"],
+        actor=a,
+        version=f["appointment"].version,
+        status=Appointment.Status.ATTENDED,
     ),
 }
 
