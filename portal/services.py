@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import family_login_set_up, user_deactivate
 from carecoord.services import lock
-from cases.models import Caregiver, Family
+from cases.models import Caregiver, Case, Family
 from cases.permissions import require_family_access
 from cases.services import caregiver_link_login
+from notifications.models import Notification
+from notifications.services import notify
 from referrals.models import Appointment
 
 from .models import AppointmentReminder, CalendarFeed, PortalInvitation, new_secret, secret_hash
@@ -52,6 +54,42 @@ def user_language(user, family=None):
         caregiver = Caregiver.objects.select_related("family").filter(user=user).first()
         family = caregiver.family if caregiver else None
     return family_language(family) if family else None
+
+
+def first_sign_in_key(user):
+    """The inbox key of a caregiver's first portal sign-in: one per family login, ever."""
+    return f"portal-first-sign-in:{user.uuid}"
+
+
+@transaction.atomic
+def portal_first_sign_in_notify(*, user):
+    """Tell the coordinators of the family's open cases the first time a caregiver signs in to the portal.
+
+    "First" is decided by the item's key, not by ``last_login`` (Django stamps
+    it before the portal hears of the sign-in): once any coordinator got the
+    item for this login, later sign-ins, other sessions and reassigned
+    coordinators get nothing. A sign-in while the family has no open case tells
+    no one, so the next one still counts as the first. Returns the items made.
+    """
+    if user.role != User.Role.FAMILY:
+        return []
+    key = first_sign_in_key(user)
+    if Notification.objects.filter(kind=Notification.Kind.PORTAL_FIRST_SIGN_IN, key=key).exists():
+        return []
+    caregiver = Caregiver.objects.select_related("family").filter(user=user).first()
+    if caregiver is None:
+        return []
+    cases = Case.objects.open().filter(family=caregiver.family).select_related("coordinator")
+    return notify(
+        recipients=[case.coordinator for case in cases.order_by("opened_at", "pk")],
+        kind=Notification.Kind.PORTAL_FIRST_SIGN_IN,
+        url=reverse("cases:family-detail", args=[caregiver.family.uuid]),
+        params={
+            "caregiver": f"{caregiver.first_name} {caregiver.last_name}".strip(),
+            "family": caregiver.family,
+        },
+        key=key,
+    )
 
 
 def site_url(path):

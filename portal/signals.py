@@ -6,7 +6,7 @@ from django.utils import translation
 
 from accounts.models import User
 
-from .services import user_language
+from .services import portal_first_sign_in_notify, user_language
 
 
 @receiver(user_logged_in, dispatch_uid="portal.open_in_family_language")
@@ -18,3 +18,10 @@ def open_in_family_language(sender, request, user, **kwargs):
     if language:
         translation.activate(language)
         request.sign_in_language = language
+
+
+@receiver(user_logged_in, dispatch_uid="portal.first_sign_in")
+def tell_coordinators_of_first_sign_in(sender, request, user, **kwargs):
+    """A caregiver's first portal sign-in reaches the inbox of the family's coordinators."""
+    if user.role == User.Role.FAMILY:
+        portal_first_sign_in_notify(user=user)
