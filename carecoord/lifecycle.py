@@ -105,3 +105,21 @@ class Lifecycle:
         if move.effects:
             move.effects(record, now, note)
         record.status = move.target
+
+
+def is_repeated_move(record, *, target, version, actor):
+    """Whether a refused move is the repeat of one this actor just made (a double click, a resent form).
+
+    True when ``record`` (re-read after the refusal) is already in ``target``,
+    its version is exactly one past the ``version`` the form was opened on, and
+    ``actor`` made that change: the second submission would have made the same
+    move, so the page shows the saved result instead of an error. Anything else
+    (a stale form, someone else's move, a different target) stays refused.
+    """
+    if version is None or version == "":
+        return False
+    return (
+        record.status == target
+        and record.version == int(version) + 1
+        and getattr(record, "updated_by_id", None) == getattr(actor, "pk", None)
+    )

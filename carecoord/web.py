@@ -11,6 +11,7 @@ from django.template.defaultfilters import yesno
 from accounts.decorators import role_required
 from accounts.models import User
 
+from .lifecycle import is_repeated_move
 from .services import StaleEdit
 
 # Rows per page of every paginated list.
@@ -90,5 +91,45 @@ def run_form(request, form, run):
         form.add_error(None, error.message)
         return None, error.instance
     except ValidationError as error:
+        add_service_error(form, error)
+        return None, None
+
+
+def saved_move(request, record, *, target, version):
+    """``record`` as saved when a refused move repeats the one ``request.user`` just made, else None.
+
+    For a status action without a form (a single button): call it from the
+    refusal's ``except`` and redirect to the record when it returns one.
+    """
+    fresh = type(record).objects.get(pk=record.pk)
+    return fresh if is_repeated_move(fresh, target=target, version=version, actor=request.user) else None
+
+
+def run_move(request, form, run, *, record, target=None):
+    """``run_form`` for a lifecycle move: a double click gives the saved result, never an error page.
+
+    The form carries the record's ``version``; ``target`` is the status the
+    move reaches (by default the form's ``status`` field). When the service
+    refuses a submission because the same user's identical move was just saved
+    (the record is in ``target`` at the form's version + 1, see
+    ``carecoord.lifecycle.is_repeated_move``), the saved record is returned as
+    the result, so the page redirects to it as after the first click. Any other
+    refusal lands on the form as with ``run_form``. The referral pages use it
+    the same way as the case and need pages.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None, None
+    data = form.cleaned_data
+    try:
+        return run(data), None
+    except ValidationError as error:
+        saved = saved_move(request, record, target=target or data.get("status"), version=data.get("version"))
+        if saved is not None:
+            return saved, None
+        if isinstance(error, StaleEdit):
+            form.data = form.data.copy()
+            form.data["version"] = str(error.instance.version)
+            form.add_error(None, error.message)
+            return None, error.instance
         add_service_error(form, error)
         return None, None

@@ -8,7 +8,7 @@ from accounts.models import Team, User
 from accounts.services import user_language_set
 
 from . import services
-from .models import Case, EDVisit, Need, Program, ServiceCategory
+from .models import Case, EDVisit, Goal, Need, Program, ServiceCategory
 
 
 def _day(offset):
@@ -296,6 +296,13 @@ def _seed_family(spec, team, programs, coordinator, supervisor):
             due_on=_day(-2),
         )
     if spec.get("closure_requested"):
+        # A closure is requested once the tasks are done and the goals settled.
+        for task in case.tasks.open():
+            services.task_complete(task=task, actor=coordinator)
+        for goal in case.goals.filter(status=Goal.Status.ACTIVE):
+            services.goal_update(
+                goal=goal, actor=coordinator, version=goal.version, status=Goal.Status.ACHIEVED
+            )
         services.case_request_closure(
             case=case,
             actor=coordinator,

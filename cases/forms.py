@@ -190,27 +190,49 @@ class TaskForm(forms.Form):
         self.fields["assignee"].queryset = staff
 
 
-class ClosureRequestForm(forms.Form):
+class CaseMoveForm(forms.Form):
+    """A case lifecycle action, with the case's version: a stale page or a double click is recognised."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ClosureRequestForm(CaseMoveForm):
     reason = forms.ChoiceField(label=_("Closure reason"), choices=Case.ClosureReason.choices)
     note = forms.CharField(
         label=_("Note for the supervisor"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    keep_upcoming_appointments = forms.BooleanField(
+        label=_("The family keeps the appointments still booked (listed above) after the case closes"),
+        required=False,
+    )
+
+    def __init__(self, *args, upcoming=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if not upcoming:
+            del self.fields["keep_upcoming_appointments"]
 
 
-class ClosureApproveForm(forms.Form):
+class ClosureApproveForm(CaseMoveForm):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ClosureReturnForm(forms.Form):
+class ClosureReturnForm(CaseMoveForm):
     comment = forms.CharField(
         label=_("Comment for the coordinator"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
 
 
-class EDVisitForm(forms.ModelForm):
+class ReopenForm(CaseMoveForm, ReasonForm):
+    pass
+
+
+class EDVisitForm(VersionedForm):
+    """Record or correct an ED visit. The reason has no default: someone must say why the child went."""
+
     follow_up = forms.BooleanField(
         label=_(
-            "Start the ED follow-up: attach to (or open) an ED follow-up case and create a follow-up task"
+            "Start the ED follow-up (mental-health crisis only): attach to (or open) an ED follow-up case "
+            "and create a follow-up task"
         ),
         required=False,
         initial=True,
@@ -218,12 +240,24 @@ class EDVisitForm(forms.ModelForm):
 
     class Meta:
         model = EDVisit
-        fields = ["reason", "reason_detail", "hospital", "arrived_at", "discharged_at"]
+        fields = services.EDVISIT_FIELDS
         widgets = {
+            "reason": forms.RadioSelect,
             "arrived_at": DateTimeInput(),
             "discharged_at": DateTimeInput(),
             "reason_detail": forms.Textarea(attrs={"rows": 2}),
         }
+        error_messages = {"reason": {"required": _("Say why the child went to the ED.")}}
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = True
+        self.fields["reason"].choices = EDVisit.Reason.choices  # no empty choice, nothing ticked
+        if editing:
+            # The follow-up starts when the visit is recorded; a correction does not start or undo it.
+            del self.fields["follow_up"]
+        else:
+            del self.fields["version"]
 
     def clean(self):
         cleaned = super().clean()
@@ -232,6 +266,9 @@ class EDVisitForm(forms.ModelForm):
             self.add_error("discharged_at", _("Discharge cannot be before arrival."))
         if arrived and arrived > timezone.now() + timezone.timedelta(minutes=5):
             self.add_error("arrived_at", _("The arrival cannot be in the future."))
+        reason = cleaned.get("reason")
+        if cleaned.get("follow_up") and reason and reason != EDVisit.Reason.MENTAL_HEALTH_CRISIS:
+            self.add_error("follow_up", services.FOLLOW_UP_NEEDS_CRISIS)
         return cleaned
 
 

@@ -11,8 +11,10 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from carecoord.services import (
@@ -25,8 +27,10 @@ from carecoord.services import (
     save_tracked,
 )
 from carecoord.text import digits_only, search_key
+from notifications.models import Notification
+from notifications.services import notify
 
-from .closure import ClosureBlocked
+from .closure import ClosureBlocked, upcoming_appointments
 from .models import (
     Activity,
     Caregiver,
@@ -75,6 +79,7 @@ CONSENT_FIELDS = ("scope", "scope_detail", "given_by", "given_on", "expires_on")
 CASE_FIELDS = ("urgent", "source", "summary")
 NEED_FIELDS = ("category", "child", "description")
 GOAL_FIELDS = ("description", "child", "next_steps", "target_date", "status", "shared_with_family")
+EDVISIT_FIELDS = ("reason", "reason_detail", "hospital", "arrived_at", "discharged_at")
 SEARCH_KEY_FIELDS = ("search_name", "phone_digits")
 
 
@@ -111,6 +116,16 @@ def _event(case, kind, actor, *, actor_label="", from_status="", to_status="", n
         actor_label=actor_label,
         note=note,
     )
+
+
+def _case_url(case):
+    return reverse("cases:case-detail", args=[case.uuid])
+
+
+def _require_open(case):
+    """A closed case is a closed record: nothing on it changes until it is reopened."""
+    if not case.is_open:
+        raise ValidationError(_("This case is closed. Reopen it before changing it."), code="case_closed")
 
 
 def _not_in_future(day, field, message):
@@ -328,6 +343,7 @@ def case_update(*, case, actor, version, children=None, **data):
     """Change a case's details (urgency, summary, source, children in focus)."""
     case = lock(case)
     require_case_access(actor, case)
+    _require_open(case)
     check_version(case, version)
     changed = model_update(instance=case, fields=CASE_FIELDS, data=data)
     if children is not None:
@@ -338,15 +354,18 @@ def case_update(*, case, actor, version, children=None, **data):
     return case
 
 
-def _case_move(case, name, actor, *, note="", note_field="note", check_input=None, **changes):
+def _case_move(case, name, actor, *, note="", note_field="note", check_input=None, version=None, **changes):
     """The one mover of a case: who may and from where (the table), the input, the move's guard, the move.
 
     ``case`` is locked by the caller. ``check_input()`` checks what the service
     was given (a closure reason) once the actor and the status are known to be
     right; ``changes`` are what that input sets. The move's stamps and its
-    event come from the table.
+    event come from the table. ``version``, when given, refuses a move decided
+    on an older version of the case.
     """
     move = CASE_LIFECYCLE.check(CASE_LIFECYCLE[name], case, actor)
+    if version is not None:
+        check_version(case, version)
     note = CASE_LIFECYCLE.check_note(move, note, field=note_field)
     if check_input:
         check_input()
@@ -362,40 +381,69 @@ def _case_move(case, name, actor, *, note="", note_field="note", check_input=Non
 
 
 @transaction.atomic
-def case_activate(*, case, actor):
+def case_activate(*, case, actor, version=None):
     """Intake is done: the case is being worked."""
-    return _case_move(lock(case), "activate", actor)
+    return _case_move(lock(case), "activate", actor, version=version)
 
 
 @transaction.atomic
-def case_request_closure(*, case, actor, reason, note=""):
-    """Ask a supervisor to close the case; refused while anything is still open."""
+def case_request_closure(*, case, actor, reason, note="", keep_upcoming_appointments=False, version=None):
+    """Ask a supervisor to close the case; refused while anything is still open (``cases.closure``).
+
+    Appointments still to come stay booked for the family; the coordinator
+    says so (``keep_upcoming_appointments``) or the request is refused.
+    """
+    case = lock(case)
 
     def check_reason():
         if reason not in Case.ClosureReason.values:
             raise ValidationError({"reason": _("Choose a closure reason.")})
+        if not keep_upcoming_appointments and upcoming_appointments(case):
+            raise ValidationError(
+                {
+                    "keep_upcoming_appointments": _(
+                        "Appointments are still booked for the family. Cancel them, or confirm that the "
+                        "family keeps them after the case closes."
+                    )
+                }
+            )
 
     return _case_move(
-        lock(case), "request_closure", actor, note=note, check_input=check_reason, closure_reason=reason
+        case,
+        "request_closure",
+        actor,
+        note=note,
+        check_input=check_reason,
+        version=version,
+        closure_reason=reason,
     )
 
 
 @transaction.atomic
-def case_approve_closure(*, case, actor, note=""):
+def case_approve_closure(*, case, actor, note="", version=None):
     """A supervisor of the case's team closes it; what is open still blocks it."""
-    return _case_move(lock(case), "approve_closure", actor, note=note)
+    return _case_move(lock(case), "approve_closure", actor, note=note, version=version)
 
 
 @transaction.atomic
-def case_return_closure(*, case, actor, comment):
-    """A supervisor sends a closure request back to the coordinator with a comment."""
-    return _case_move(lock(case), "return_closure", actor, note=comment, note_field="comment")
+def case_return_closure(*, case, actor, comment, version=None):
+    """A supervisor sends a closure request back to the coordinator, whose inbox gets the comment."""
+    case = _case_move(
+        lock(case), "return_closure", actor, note=comment, note_field="comment", version=version
+    )
+    notify(
+        recipients=[case.coordinator],
+        kind=Notification.Kind.CLOSURE_RETURNED,
+        url=_case_url(case),
+        params={"supervisor": actor, "family": case.family, "note": comment.strip()},
+    )
+    return case
 
 
 @transaction.atomic
-def case_reopen(*, case, actor, reason):
+def case_reopen(*, case, actor, reason, version=None):
     """Reopen a closed case, with a reason; never beside another open case of the family in the program."""
-    return _case_move(lock(case), "reopen", actor, note=reason, note_field="reason")
+    return _case_move(lock(case), "reopen", actor, note=reason, note_field="reason", version=version)
 
 
 def _require_supervisor(actor, case):
@@ -444,6 +492,13 @@ def case_review(*, case, actor, note):
     case.reviewed_at = timezone.now()
     save_tracked(case, actor, update_fields=["reviewed_at"])
     _event(case, CaseEvent.Kind.REVIEWED, actor, note=note.strip())
+    if case.coordinator_id != actor.pk:
+        notify(
+            recipients=[case.coordinator],
+            kind=Notification.Kind.CASE_REVIEWED,
+            url=_case_url(case),
+            params={"supervisor": actor, "family": case.family},
+        )
     return case
 
 
@@ -508,6 +563,7 @@ def need_update(*, need, actor, version, **data):
     """Change what a need says, refusing a stale form."""
     need = lock(need)
     require_case_access(actor, need.case)
+    _require_open(need.case)
     check_version(need, version)
     _check_child(need.case, data.get("child", need.child))
     changed = model_update(instance=need, fields=NEED_FIELDS, data=data)
@@ -548,8 +604,9 @@ def need_transition(*, need, actor, to, note="", version=None):
 
 @transaction.atomic
 def goal_add(*, case, actor, **data):
-    """Add a goal to the shared plan of care."""
+    """Add a goal to the shared plan of care of an open case."""
     require_case_access(actor, case)
+    _require_open(case)
     _check_child(case, data.get("child"))
     return save_tracked(_new(Goal, data, GOAL_FIELDS, case=case), actor, created=True)
 
@@ -559,6 +616,7 @@ def goal_update(*, goal, actor, version, **data):
     """Change a goal, refusing a stale form."""
     goal = lock(goal)
     require_case_access(actor, goal.case)
+    _require_open(goal.case)
     check_version(goal, version)
     _check_child(goal.case, data.get("child", goal.child))
     changed = model_update(instance=goal, fields=GOAL_FIELDS, data=data)
@@ -567,8 +625,9 @@ def goal_update(*, goal, actor, version, **data):
 
 @transaction.atomic
 def activity_log(*, case, actor, kind, minutes, summary, occurred_at=None, with_whom=""):
-    """Log a contact or a piece of work on a case; never in the future."""
+    """Log a contact or a piece of work on an open case; never in the future."""
     require_case_access(actor, case)
+    _require_open(case)
     occurred_at = occurred_at or timezone.now()
     if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError({"occurred_at": _("An activity cannot be logged in the future.")})
@@ -582,13 +641,24 @@ def _task_new(*, case, actor, title, assignee, due_on, details="", rule_key=""):
     if not assignee.is_active or not assignee.teams.filter(pk=case.team_id).exists():
         raise ValidationError({"assignee": _("Assign the task to a member of the case's team.")})
     task = Task(case=case, title=title, assignee=assignee, due_on=due_on, details=details, rule_key=rule_key)
-    return save_tracked(task, actor, created=True)
+    save_tracked(task, actor, created=True)
+    # A task someone gives to someone else reaches their inbox; the follow-up
+    # rules' own tasks (no actor) are announced by the rules.
+    if actor is not None and assignee.pk != actor.pk:
+        notify(
+            recipients=[assignee],
+            kind=Notification.Kind.TASK_ASSIGNED,
+            url=_case_url(case) + "#tasks",
+            params={"by": actor, "title": title, "family": case.family},
+        )
+    return task
 
 
 @transaction.atomic
 def task_create(*, case, actor, title, assignee, due_on, details=""):
-    """Create a follow-up for a member of the case's team."""
+    """Create a follow-up on an open case for a team member, who is told when someone else assigns it."""
     require_case_access(actor, case)
+    _require_open(case)
     return _task_new(case=case, actor=actor, title=title, assignee=assignee, due_on=due_on, details=details)
 
 
@@ -612,6 +682,7 @@ def task_complete(*, task, actor):
     """Mark a task done."""
     task = lock(task)
     require_case_access(actor, task.case)
+    _require_open(task.case)
     if task.completed_at:
         raise ValidationError(_("This task is already complete."))
     task.completed_at = timezone.now()
@@ -622,47 +693,44 @@ def task_complete(*, task, actor):
 # ED visits
 
 
+def _check_edvisit(data, *, follow_up=False):
+    arrived_at, discharged_at = data.get("arrived_at"), data.get("discharged_at")
+    if data.get("reason") not in EDVisit.Reason.values:
+        raise ValidationError({"reason": _("Say why the child went to the ED.")})
+    if arrived_at and arrived_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"arrived_at": _("The arrival cannot be in the future.")})
+    if arrived_at and discharged_at and discharged_at < arrived_at:
+        raise ValidationError({"discharged_at": _("Discharge cannot be before arrival.")})
+    if follow_up and data.get("reason") != EDVisit.Reason.MENTAL_HEALTH_CRISIS:
+        raise ValidationError({"follow_up": FOLLOW_UP_NEEDS_CRISIS})
+
+
+FOLLOW_UP_NEEDS_CRISIS = gettext_lazy(
+    "The ED follow-up is for a mental-health crisis. Choose that reason, or untick the follow-up."
+)
+
+
 @transaction.atomic
-def edvisit_record(
-    *,
-    child,
-    actor,
-    arrived_at,
-    reason,
-    discharged_at=None,
-    hospital="",
-    reason_detail="",
-    follow_up=False,
-    case=None,
-):
-    """Record a child's ED visit; for a mental-health crisis, optionally start the ED follow-up.
+def edvisit_record(*, child, actor, follow_up=False, case=None, **data):
+    """Record a child's ED visit; the ED follow-up starts only when asked, only for a mental-health crisis.
 
     With ``follow_up``, the visit is attached to the family's open case in the
     ED follow-up program (opened if there is none) and a follow-up contact task
-    is due within the program's target after discharge.
+    is due within the program's target after discharge. Asking for the
+    follow-up for another reason is refused, never silently skipped.
     """
     require_family_access(actor, child.family)
+    refuse_unknown_fields(data, EDVISIT_FIELDS)
     if case is not None and case.family_id != child.family_id:
         raise ValidationError({"case": _("The visit's case must be one of the child's family.")})
-    if arrived_at > timezone.now() + datetime.timedelta(minutes=5):
-        raise ValidationError({"arrived_at": _("The arrival cannot be in the future.")})
-    if discharged_at and discharged_at < arrived_at:
-        raise ValidationError({"discharged_at": _("Discharge cannot be before arrival.")})
-    visit = EDVisit(
-        child=child,
-        case=case,
-        arrived_at=arrived_at,
-        discharged_at=discharged_at,
-        hospital=hospital,
-        reason=reason,
-        reason_detail=reason_detail,
-    )
-    if follow_up and reason == EDVisit.Reason.MENTAL_HEALTH_CRISIS:
+    _check_edvisit(data, follow_up=follow_up)
+    visit = EDVisit(child=child, case=case, **data)
+    if follow_up:
         visit.case = _ed_follow_up_case(child=child, actor=actor)
     save_tracked(visit, actor, created=True)
     if visit.case:
         _event(visit.case, CaseEvent.Kind.ED_VISIT, actor, note=_("ED visit: %(visit)s") % {"visit": visit})
-    if follow_up and visit.case and reason == EDVisit.Reason.MENTAL_HEALTH_CRISIS:
+    if follow_up:
         task_create_once(
             rule_key=f"ed-follow-up:{visit.uuid}",
             case=visit.case,
@@ -670,6 +738,29 @@ def edvisit_record(
             title=_("Follow-up contact after ED discharge: %(child)s") % {"child": child.first_name},
             assignee=visit.case.coordinator,
             due_on=visit.follow_up_due_on,
+        )
+    return visit
+
+
+@transaction.atomic
+def edvisit_update(*, visit, actor, version, **data):
+    """Correct an ED visit's reason, details, hospital, arrival or discharge, refusing a stale form.
+
+    The follow-up it started (its case and task) is not undone here: the
+    coordinator settles that on the case.
+    """
+    visit = lock(visit)
+    require_family_access(actor, visit.child.family)
+    check_version(visit, version)
+    changed = model_update(instance=visit, fields=EDVISIT_FIELDS, data=data)
+    _check_edvisit({name: getattr(visit, name) for name in EDVISIT_FIELDS})
+    save_tracked(visit, actor, update_fields=changed)
+    if visit.case_id and changed:
+        _event(
+            visit.case,
+            CaseEvent.Kind.ED_VISIT,
+            actor,
+            note=_("ED visit corrected: %(visit)s") % {"visit": visit},
         )
     return visit
 

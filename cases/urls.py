@@ -20,6 +20,7 @@ urlpatterns = [
     path("caregivers/<uuid:uuid>/edit/", views.caregiver_edit, name="caregiver-edit"),
     path("children/<uuid:uuid>/edit/", views.child_edit, name="child-edit"),
     path("children/<uuid:uuid>/ed-visits/new/", views.edvisit_add, name="edvisit-add"),
+    path("ed-visits/<uuid:uuid>/edit/", views.edvisit_edit, name="edvisit-edit"),
     path("consents/<uuid:uuid>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
     path("<uuid:uuid>/", views.case_detail, name="case-detail"),
     path("<uuid:uuid>/edit/", views.case_edit, name="case-edit"),

@@ -17,10 +17,17 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from accounts.permissions import staff_visible_to
-from carecoord.web import PAGE_SIZE, add_service_error, current_values, run_form, staff_required
+from carecoord.web import (
+    PAGE_SIZE,
+    current_values,
+    run_form,
+    run_move,
+    saved_move,
+    staff_required,
+)
 
 from . import services
-from .closure import closure_blockers
+from .closure import closure_blockers, closure_summary, upcoming_appointments
 from .forms import (
     ActivityForm,
     CaregiverForm,
@@ -37,9 +44,10 @@ from .forms import (
     NeedForm,
     NeedStatusForm,
     ReasonForm,
+    ReopenForm,
     TaskForm,
 )
-from .models import Activity, Caregiver, Case, CaseEvent, Child, Consent, Family, Goal, Need, Task
+from .models import Activity, Caregiver, Case, CaseEvent, Child, Consent, EDVisit, Family, Goal, Need, Task
 from .panels import case_panels, family_panels
 from .permissions import can_approve_closure, cases_visible_to, families_visible_to
 from .transitions import need_next_statuses
@@ -314,7 +322,7 @@ def edvisit_add(request, uuid):
     form = EDVisitForm(request.POST or None)
 
     def run(data):
-        return services.edvisit_record(child=child, actor=request.user, **data)
+        return services.edvisit_record(child=child, actor=request.user, **form.service_fields())
 
     visit, _stale = run_form(request, form, run)
     if visit:
@@ -326,6 +334,26 @@ def edvisit_add(request, uuid):
     return render(
         request, "cases/family_part_form.html", {"family": child.family, "form": form, "title": title}
     )
+
+
+@staff_required
+def edvisit_edit(request, uuid):
+    """Correct an ED visit (reason, times, hospital, details), refusing a stale form."""
+    visit = get_object_or_404(
+        EDVisit.objects.filter(child__family__in=families_visible_to(request.user)).select_related(
+            "child__family"
+        ),
+        uuid=uuid,
+    )
+    form = EDVisitForm(request.POST or None, instance=copy.copy(visit), editing=True)
+
+    def run(data):
+        return services.edvisit_update(
+            visit=visit, actor=request.user, version=data["version"], **form.service_fields()
+        )
+
+    title = _("Correct the ED visit of %(child)s") % {"child": visit.child}
+    return _family_form_page(request, visit.child.family, form, run, title, _("ED visit saved."))
 
 
 # The case page and its parts
@@ -401,9 +429,9 @@ def case_detail(request, uuid):
     return render(request, "cases/case_detail.html", case_context(request, case))
 
 
-def _case_part(request, case, form, run, *, section, title, instance=None):
+def _case_part(request, case, form, run, *, section, title, instance=None, runner=run_form):
     """Add or change one part of a case: in place with htmx, as a full page without it."""
-    result, stale = run_form(request, form, run)
+    result, stale = runner(request, form, run)
     if result is not None:
         if request.htmx:
             response = render(request, f"cases/case_detail.html#{section}", case_context(request, case))
@@ -482,8 +510,11 @@ def need_status(request, uuid):
             need=need, actor=request.user, to=data["status"], note=data["note"], version=data["version"]
         )
 
+    def move(request, form, run):
+        return run_move(request, form, run, record=need)
+
     title = _("Change the status of: %(need)s") % {"need": need}
-    return _case_part(request, case, form, run, section="needs", title=title)
+    return _case_part(request, case, form, run, section="needs", title=title, runner=move)
 
 
 @staff_required
@@ -553,38 +584,62 @@ def task_complete(request, uuid):
 @require_POST
 def case_activate(request, uuid):
     case = _case(request, uuid)
+    version = request.POST.get("version")
     try:
-        services.case_activate(case=case, actor=request.user)
+        services.case_activate(case=case, actor=request.user, version=version or None)
         messages.success(request, _("The case is active."))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        if saved_move(request, case, target=Case.Status.ACTIVE, version=version):
+            messages.success(request, _("The case is active."))
+        else:
+            messages.error(request, " ".join(error.messages))
     return redirect("cases:case-detail", case.uuid)
 
 
-def _case_action(request, case, form, run, *, title, success, blockers=()):
-    """A lifecycle action on a full page: closure request, approval, return, reopening."""
-    if request.method == "POST" and form.is_valid():
+def _case_action(request, case, form, run, *, target, title, success, blockers=(), extra=None):
+    """A lifecycle action on a full page: closure request, approval, return, reopening.
+
+    A double click gives the saved result (``run_move``); a closure still
+    blocked lists what is open.
+    """
+    refused_for = []
+
+    def guarded(data):
         try:
-            run(form.cleaned_data)
+            return run(data)
         except services.ClosureBlocked as error:
-            blockers = error.blockers
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, success)
-            return redirect("cases:case-detail", case.uuid)
-    context = {"case": case, "form": form, "title": title, "blockers": blockers}
+            refused_for.extend(error.blockers)
+            raise
+
+    result, _stale = run_move(request, form, guarded, record=case, target=target)
+    if result is not None:
+        messages.success(request, success)
+        return redirect("cases:case-detail", case.uuid)
+    context = {
+        "case": case,
+        "form": form,
+        "title": title,
+        "blockers": refused_for or blockers,
+        **(extra or {}),
+    }
     return render(request, "cases/case_action.html", context)
 
 
 @staff_required
 def case_closure_request(request, uuid):
     case = _case(request, uuid)
-    form = ClosureRequestForm(request.POST or None)
+    upcoming = upcoming_appointments(case)
+    form = ClosureRequestForm(request.POST or None, upcoming=upcoming, initial={"version": case.version})
 
     def run(data):
-        services.case_request_closure(case=case, actor=request.user, reason=data["reason"], note=data["note"])
+        return services.case_request_closure(
+            case=case,
+            actor=request.user,
+            reason=data["reason"],
+            note=data["note"],
+            keep_upcoming_appointments=data.get("keep_upcoming_appointments", False),
+            version=data["version"],
+        )
 
     # Say what is still open before the coordinator fills the form in.
     blockers = closure_blockers(case) if request.method == "GET" else ()
@@ -593,9 +648,11 @@ def case_closure_request(request, uuid):
         case,
         form,
         run,
+        target=Case.Status.CLOSURE_REQUESTED,
         title=_("Request closure"),
         success=_("Closure requested. A supervisor will review it."),
         blockers=blockers,
+        extra={"upcoming": upcoming},
     )
 
 
@@ -608,28 +665,43 @@ def _supervised_case(request, uuid):
 
 @staff_required
 def case_closure_approve(request, uuid):
+    """The supervisor sees the whole case (needs, goals, referrals, missed appointments) and closes it."""
     case = _supervised_case(request, uuid)
-    form = ClosureApproveForm(request.POST or None)
+    form = ClosureApproveForm(request.POST or None, initial={"version": case.version})
 
     def run(data):
-        services.case_approve_closure(case=case, actor=request.user, note=data["note"])
-
-    return _case_action(request, case, form, run, title=_("Approve closure"), success=_("Case closed."))
-
-
-@staff_required
-def case_closure_return(request, uuid):
-    case = _supervised_case(request, uuid)
-    form = ClosureReturnForm(request.POST or None)
-
-    def run(data):
-        services.case_return_closure(case=case, actor=request.user, comment=data["comment"])
+        return services.case_approve_closure(
+            case=case, actor=request.user, note=data["note"], version=data["version"]
+        )
 
     return _case_action(
         request,
         case,
         form,
         run,
+        target=Case.Status.CLOSED,
+        title=_("Approve closure"),
+        success=_("Case closed."),
+        extra={"summary": closure_summary(case)},
+    )
+
+
+@staff_required
+def case_closure_return(request, uuid):
+    case = _supervised_case(request, uuid)
+    form = ClosureReturnForm(request.POST or None, initial={"version": case.version})
+
+    def run(data):
+        return services.case_return_closure(
+            case=case, actor=request.user, comment=data["comment"], version=data["version"]
+        )
+
+    return _case_action(
+        request,
+        case,
+        form,
+        run,
+        target=Case.Status.ACTIVE,
         title=_("Return to the coordinator"),
         success=_("Closure returned to the coordinator."),
     )
@@ -638,12 +710,22 @@ def case_closure_return(request, uuid):
 @staff_required
 def case_reopen(request, uuid):
     case = _case(request, uuid)
-    form = ReasonForm(request.POST or None)
+    form = ReopenForm(request.POST or None, initial={"version": case.version})
 
     def run(data):
-        services.case_reopen(case=case, actor=request.user, reason=data["reason"])
+        return services.case_reopen(
+            case=case, actor=request.user, reason=data["reason"], version=data["version"]
+        )
 
-    return _case_action(request, case, form, run, title=_("Reopen the case"), success=_("Case reopened."))
+    return _case_action(
+        request,
+        case,
+        form,
+        run,
+        target=Case.Status.ACTIVE,
+        title=_("Reopen the case"),
+        success=_("Case reopened."),
+    )
 
 
 @staff_required

@@ -82,4 +82,6 @@ def seed_portal():
             internal_notes="Demo: internal note, never shown to the family.",
         )
         if status != Appointment.Status.SCHEDULED:
-            appointment_set_status(appointment=appointment, actor=case.coordinator, status=status)
+            appointment_set_status(
+                appointment=appointment, actor=case.coordinator, status=status, version=appointment.version
+            )

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Team, User
 from cases import services as case_services
-from cases.models import Case, CaseEvent, EDVisit, Need, Program, ServiceCategory, Task
+from cases.models import Case, CaseEvent, EDVisit, Goal, Need, Program, ServiceCategory, Task
 from referrals import services as referral_services
 from referrals.models import Referral, ReferralEvent
 
@@ -367,6 +367,10 @@ def _referral(case, coordinator, need, provider, status, sent, accepted, closed,
 
 def _close(case, coordinator, supervisor, days):
     with _Backdate(case, days + 2):
+        for goal in case.goals.filter(status=Goal.Status.ACTIVE):
+            case_services.goal_update(
+                goal=goal, actor=coordinator, version=goal.version, status=Goal.Status.ACHIEVED
+            )
         case_services.case_request_closure(
             case=case,
             actor=coordinator,

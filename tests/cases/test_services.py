@@ -985,10 +985,35 @@ def test_ed_visit_for_another_reason_opens_no_follow_up_case():
     child = ChildFactory()
     coordinator = CoordinatorFactory(teams=[child.family.team])
 
-    visit = record_crisis(child, coordinator, reason=EDVisit.Reason.OTHER)
+    visit = record_crisis(child, coordinator, reason=EDVisit.Reason.OTHER, follow_up=False)
 
     assert visit.case is None
     assert not Task.objects.exists()
+
+
+def test_ed_follow_up_asked_for_another_reason_is_refused_and_records_nothing():
+    ed_program()
+    child = ChildFactory()
+    coordinator = CoordinatorFactory(teams=[child.family.team])
+
+    with pytest.raises(ValidationError) as refused:
+        record_crisis(child, coordinator, reason=EDVisit.Reason.OTHER, follow_up=True)
+
+    assert "mental-health crisis" in str(refused.value.message_dict["follow_up"])
+    assert not EDVisit.objects.exists()
+    assert not Task.objects.exists()
+    assert not Case.objects.exists()
+
+
+def test_ed_visit_without_a_reason_is_refused():
+    child = ChildFactory()
+    coordinator = CoordinatorFactory(teams=[child.family.team])
+
+    with pytest.raises(ValidationError) as refused:
+        record_crisis(child, coordinator, reason="", follow_up=False)
+
+    assert "reason" in refused.value.message_dict
+    assert not EDVisit.objects.exists()
 
 
 def test_ed_visit_discharged_before_arrival_is_refused():
