@@ -44,6 +44,19 @@ MESSAGES = {
 DEADLINES = {"acknowledge": _("acknowledged"), "outcome": _("reported an outcome for")}
 
 
+def _day(value):
+    """An ISO date, or the local day of an ISO date-time given where a date was meant."""
+    try:
+        day = parse_date(value)
+    except ValueError:
+        return None
+    if day is None:
+        moment = parse_datetime(value)
+        if moment is not None:
+            day = timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+    return day
+
+
 def _display(name, value):
     if not isinstance(value, str) or not value:
         return value
@@ -54,7 +67,7 @@ def _display(name, value):
                 moment = timezone.make_aware(moment, datetime.UTC)
             return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
     if name.endswith("_on"):
-        day = parse_date(value)
+        day = _day(value)
         if day is not None:
             return formats.date_format(day, "DATE_FORMAT")
     if name == "deadline" and value in DEADLINES:

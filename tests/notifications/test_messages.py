@@ -57,3 +57,14 @@ def test_a_value_ending_with_a_full_stop_does_not_double_it(coordinator):
 
     with translation.override("en"):
         assert item.message.endswith("p.m.")
+
+
+def test_a_date_given_as_a_date_time_reads_as_its_day(coordinator):
+    item = NotificationFactory(
+        recipient=coordinator,
+        kind=K.TASK_OVERDUE,
+        params={"title": "Call", "due_on": "2026-03-02T15:00:00+00:00"},
+    )
+
+    with translation.override("en"):
+        assert item.message.startswith("Overdue since March 2, 2026:")
