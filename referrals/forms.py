@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from carecoord.forms import StatusChangeForm
 from cases.models import Family, ServiceCategory
 
-from .models import Language, Location
-from .transitions import REASON_REQUIRED
+from .models import Language, Location, Referral
+from .services import BATCH_MAX_SERVICES
+from .transitions import REASON_CODE_CHOICES, REASON_CODED_STATUSES, REASON_REQUIRED
 
 # Languages a directory search always offers, whatever the directory lists.
 LANGUAGE_CODES = ("en", "es")
@@ -103,12 +104,24 @@ class DirectorySearchForm(forms.Form):
 # Referrals and appointments
 
 
+class ServicesField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, service):
+        return f"{service.name} ({service.organization.name})"
+
+
 class ReferralForm(forms.Form):
-    service = forms.ModelChoiceField(
-        label=_("Directory service"),
+    """Refer a need: one to five directory services (the first to accept wins), or a named outside
+    provider; sending emails the organization at the address given (prefilled from the directory)."""
+
+    service = ServicesField(
+        label=_("Directory services"),
         queryset=None,
         required=False,
-        empty_label=_("— not in the directory —"),
+        help_text=_(
+            "Choose up to five (Ctrl or Cmd and click): each is asked, the first to accept wins and "
+            "the others are withdrawn."
+        ),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     outside_provider = forms.CharField(
         label=_("Or an outside provider, by name"), max_length=200, required=False
@@ -123,18 +136,58 @@ class ReferralForm(forms.Form):
         help_text=_("The organization sees this through its link: keep it to what they need to know."),
     )
     send = forms.BooleanField(label=_("Send now"), required=False, initial=True)
+    sent_to = forms.EmailField(
+        label=_("Email the referral to"),
+        required=False,
+        help_text=_(
+            "The organization's referral contact, from the directory. Empty: you get a task to call "
+            "them instead. With several services, each is emailed at its own directory address."
+        ),
+    )
 
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = services
 
+    def clean_service(self):
+        chosen = list(self.cleaned_data.get("service") or [])
+        if len(chosen) > BATCH_MAX_SERVICES:
+            raise forms.ValidationError(
+                _("Choose at most %(count)d services.") % {"count": BATCH_MAX_SERVICES}
+            )
+        return chosen
+
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("service") and not (cleaned.get("outside_provider") or "").strip():
             raise forms.ValidationError(_("Choose a directory service or name an outside provider."))
+        if cleaned.get("service") and (cleaned.get("outside_provider") or "").strip():
+            raise forms.ValidationError(_("Choose directory services or name an outside provider, not both."))
         return cleaned
 
 
+def reason_code_field():
+    return forms.ChoiceField(label=_("Reason"), required=False, choices=[("", "—"), *REASON_CODE_CHOICES])
+
+
 class ReferralStatusForm(StatusChangeForm):
-    note_help_text = _("Required when the referral is rejected, failed, cancelled or put on hold.")
-    note_required_for = REASON_REQUIRED
+    note_help_text = _(
+        "Required when the referral is cancelled or put on hold, and when the reason is “Other”."
+    )
+    note_required_for = REASON_REQUIRED - REASON_CODED_STATUSES
+
+    reason_code = reason_code_field()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") in REASON_CODED_STATUSES:
+            code = cleaned.get("reason_code")
+            if not code:
+                self.add_error("reason_code", _("Choose the reason."))
+            elif code == Referral.ReasonCode.OTHER and not (cleaned.get("note") or "").strip():
+                self.add_error("note", _("Say what the other reason is."))
+        return cleaned
+
+
+class ResendForm(forms.Form):
+    sent_to = forms.EmailField(label=_("Email address"))

@@ -1,5 +1,7 @@
 """Staff pages for referrals and appointments. Thin: parse, call a service, render."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,8 +13,8 @@ from carecoord.web import PAGE_SIZE, current_values, run_form, staff_required
 from cases.models import Need
 from cases.permissions import cases_visible_to
 
-from . import services
-from .forms import ReferralForm, ReferralStatusForm
+from . import delivery, services
+from .forms import ReferralForm, ReferralStatusForm, ResendForm
 from .models import Referral, Service
 from .permissions import referrals_visible_to
 from .transitions import LINK_OPEN, referral_next_statuses
@@ -37,7 +39,8 @@ def referral_list(request):
 
 @staff_required
 def referral_new(request):
-    """Refer a need (``?need=``) to a directory service (``?service=``) or a named outside provider."""
+    """Refer a need (``?need=``) to one to five directory services (``?service=``, repeated) or a named
+    outside provider; the address the referral is emailed to is prefilled from the directory."""
     need = get_object_or_404(
         Need.objects.filter(case__in=cases_visible_to(request.user)).select_related(
             "case__family", "category", "child"
@@ -45,32 +48,62 @@ def referral_new(request):
         uuid=request.GET.get("need") or None,
     )
     services_offered = Service.objects.listed().select_related("organization").order_by("name")
-    initial = {
-        "service": services_offered.filter(uuid=request.GET.get("service")).first()
-        if request.GET.get("service")
-        else None
-    }
+    chosen = list(services_offered.filter(uuid__in=_uuids(request.GET.getlist("service"))))
+    initial = {"service": chosen}
+    if len(chosen) == 1:
+        initial["sent_to"] = delivery.service_contact_email(chosen[0])
     form = ReferralForm(request.POST or None, services=services_offered, initial=initial)
     consent = {"missing": False}
 
     def run(data):
         try:
-            return services.referral_create(need=need, actor=request.user, **data)
+            return _create(need, request.user, data)
         except services.ConsentMissing:
             consent["missing"] = True
             raise
 
-    referral, _stale = run_form(request, form, run)
-    if referral:
-        messages.success(
-            request,
-            _("Referral sent.")
-            if referral.status == Referral.Status.REQUESTED
-            else _("Referral saved as a draft."),
-        )
-        return redirect("referrals:referral-detail", referral.uuid)
+    referrals, _stale = run_form(request, form, run)
+    if referrals:
+        sent = referrals[0].status == Referral.Status.REQUESTED
+        messages.success(request, _("Referral sent.") if sent else _("Referral saved as a draft."))
+        return redirect("referrals:referral-detail", referrals[0].uuid)
     context = {"need": need, "case": need.case, "form": form, "consent_missing": consent["missing"]}
     return render(request, "referrals/referral_form.html", context)
+
+
+def _uuids(values):
+    """The well-formed UUIDs among ``values`` (a hand-typed address must not break the page)."""
+    found = []
+    for value in values:
+        try:
+            found.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return found
+
+
+def _create(need, actor, data):
+    """One referral per chosen service (a batch when several), or one to the outside provider."""
+    sent_to = data["sent_to"] or None  # empty: the directory's address
+    if data["service"]:
+        return services.referral_create_batch(
+            need=need,
+            actor=actor,
+            services=data["service"],
+            note=data["note"],
+            send=data["send"],
+            sent_to=sent_to,
+        )
+    referral = services.referral_create(
+        need=need,
+        actor=actor,
+        outside_provider=data["outside_provider"],
+        outside_contact=data["outside_contact"],
+        note=data["note"],
+        send=data["send"],
+        sent_to=sent_to,
+    )
+    return [referral]
 
 
 def _referral(request, uuid):
@@ -79,9 +112,31 @@ def _referral(request, uuid):
 
 @staff_required
 def referral_detail(request, uuid):
+    """The referral, its history and appointments; a POST sends it to the organization again."""
     referral = _referral(request, uuid)
+    resend_form = ResendForm(
+        request.POST or None,
+        initial={"sent_to": referral.sent_to or delivery.referral_contact_email(referral)},
+    )
+
+    def run(data):
+        return services.referral_resend(referral=referral, actor=request.user, sent_to=data["sent_to"])
+
+    resent, _stale = run_form(request, resend_form, run)
+    if resent:
+        messages.success(
+            request, _("The referral was sent again to %(address)s.") % {"address": resent.sent_to}
+        )
+        return redirect("referrals:referral-detail", referral.uuid)
     link = request.build_absolute_uri(
         reverse("referrals:organization-link", args=[services.referral_link_token(referral)])
+    )
+    batch = (
+        Referral.objects.filter(batch=referral.batch)
+        .exclude(pk=referral.pk)
+        .select_related("service__organization")
+        if referral.batch
+        else Referral.objects.none()
     )
     context = {
         "referral": referral,
@@ -92,6 +147,8 @@ def referral_detail(request, uuid):
             choices=referral_next_statuses(referral.status), initial={"version": referral.version}
         ),
         "organization_link": link if referral.status in LINK_OPEN else "",
+        "resend_form": resend_form,
+        "batch": batch,
     }
     return render(request, "referrals/referral_detail.html", context)
 
@@ -108,6 +165,7 @@ def referral_status(request, uuid):
             actor=request.user,
             note=data["note"],
             version=data["version"],
+            reason_code=data["reason_code"],
         )
 
     result, stale = run_form(request, form, run)

@@ -13,6 +13,7 @@ from carecoord.lifecycle import Lifecycle, Move
 from cases.permissions import can_work_case
 
 from .consent import require_consent
+from .deadlines import referral_deadlines
 from .models import Referral
 
 S = Referral.Status
@@ -28,12 +29,35 @@ def case_team_or_organization(actor, referral):
     return actor is None or case_team(actor, referral)
 
 
+def case_team_or_filled_elsewhere(actor, referral):
+    """Staff who work the case; or, with no actor, the system withdrawing a referral of a batch
+    that another service of the same batch has accepted (the first to accept wins)."""
+    if actor is not None:
+        return case_team(actor, referral)
+    return bool(
+        referral.batch
+        and Referral.objects.filter(batch=referral.batch, accepted_at__isnull=False)
+        .exclude(pk=referral.pk)
+        .exists()
+    )
+
+
 def _sent(referral, now, note):
     referral.requested_at = referral.requested_at or now
+    # The organization's by-when dates, in the program's business days from the sending.
+    referral.acknowledge_due, referral.outcome_due = referral_deadlines(
+        referral.case.program, referral.requested_at
+    )
 
 
 def _accepted(referral, now, note):
     referral.accepted_at = referral.accepted_at or now
+    referral.acknowledged_at = referral.acknowledged_at or now
+
+
+def _declined(referral, now, note):
+    referral.status_reason = note
+    referral.acknowledged_at = referral.acknowledged_at or now
 
 
 def _completed(referral, now, note):
@@ -82,13 +106,13 @@ REFERRAL_LIFECYCLE = Lifecycle(
             target=S.REJECTED,
             who=case_team_or_organization,
             note_required=REASON,
-            effects=_with_reason,
+            effects=_declined,
         ),
         Move(
             "cancel",
             sources=(S.DRAFT, S.REQUESTED, S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS, S.ON_HOLD),
             target=S.CANCELLED,
-            who=case_team,
+            who=case_team_or_filled_elsewhere,
             note_required=REASON,
             effects=_with_reason,
         ),
@@ -118,6 +142,15 @@ TERMINAL = REFERRAL_LIFECYCLE.terminal
 LINK_OPEN = tuple(status for status in S if status not in TERMINAL and status != S.DRAFT)
 # Moves that need a reason the timeline keeps.
 REASON_REQUIRED = frozenset(move.target for move in REFERRAL_LIFECYCLE.moves.values() if move.note_required)
+# Moves that also carry a coded reason (Referral.ReasonCode), counted in the reports.
+REASON_CODED = frozenset({"reject", "fail"})
+REASON_CODED_STATUSES = frozenset(REFERRAL_LIFECYCLE[name].target for name in REASON_CODED)
+# Codes a person chooses; "filled elsewhere" is the system's own, when a batch sibling is accepted.
+REASON_CODE_CHOICES = [
+    (code, label)
+    for code, label in Referral.ReasonCode.choices
+    if code != Referral.ReasonCode.FILLED_ELSEWHERE
+]
 
 
 def referral_can_move(current, target):

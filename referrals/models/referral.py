@@ -126,6 +126,12 @@ class Referral(TrackedModel):
         return self.outside_provider
 
     @property
+    def child(self):
+        """The child the referral is for: the need's, else the case's eldest (an appointment the
+        organization proposes is booked for them)."""
+        return self.need.child or self.case.children.order_by("date_of_birth").first()
+
+    @property
     def is_terminal(self):
         """No move leaves the status (``referrals.transitions.TERMINAL``, read from the lifecycle table)."""
         from ..transitions import TERMINAL
