@@ -343,6 +343,136 @@ def connection_report(p):
     )
 
 
+def deadlines_report(p):
+    """Deadlines met, per team or program, for referrals sent in the range with deadlines.
+
+    Acknowledged in time: accepted or declined on or before the acknowledgement
+    due date (local days); completed in time: completed on or before the outcome
+    due date. Each share is of the referrals whose deadline has come or that
+    met it already; one still inside its deadline counts in no share.
+    Escalations: deadlines escalated to the supervisors, both kinds counted.
+    """
+    key = _group_key(p, "case__")
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate()
+    referrals = (
+        Referral.objects.filter(case__in=p.cases())
+        .filter(p.in_range("requested_at"))
+        .alias(
+            answered_on=TruncDate(Coalesce("acknowledged_at", "accepted_at"), tzinfo=tz),
+            completed_on=TruncDate("completed_at", tzinfo=tz),
+        )
+    )
+    acknowledge = referrals.filter(acknowledge_due__isnull=False)
+    outcome = referrals.filter(outcome_due__isnull=False)
+    rows = (
+        p.groups()
+        .annotate(
+            with_deadlines=count_per(acknowledge, key),
+            acknowledge_come=count_per(
+                acknowledge.filter(Q(acknowledge_due__lt=today) | Q(answered_on__isnull=False)), key
+            ),
+            acknowledged=count_per(acknowledge.filter(answered_on__lte=F("acknowledge_due")), key),
+            outcome_come=count_per(outcome.filter(Q(outcome_due__lt=today) | Q(status__in=TERMINAL)), key),
+            completed=count_per(
+                outcome.filter(status=Referral.Status.COMPLETED, completed_on__lte=F("outcome_due")), key
+            ),
+            acknowledge_escalations=count_per(referrals.filter(acknowledge_escalated_at__isnull=False), key),
+            outcome_escalations=count_per(referrals.filter(outcome_escalated_at__isnull=False), key),
+        )
+        .annotate(
+            acknowledged_share=share(F("acknowledged"), F("acknowledge_come")),
+            completed_share=share(F("completed"), F("outcome_come")),
+            escalations=F("acknowledge_escalations") + F("outcome_escalations"),
+        )
+        .values_list(
+            "name",
+            "with_deadlines",
+            "acknowledged",
+            "acknowledged_share",
+            "completed",
+            "completed_share",
+            "escalations",
+        )
+    )
+    return Report(
+        name="deadlines",
+        title=_("Referral deadlines"),
+        description=_(
+            "Referrals sent in the range with response deadlines. Acknowledged in time: accepted or "
+            "declined by the acknowledgement date; completed in time: completed by the outcome date. "
+            "Each share is of the referrals whose deadline has come or was met; escalations count both "
+            "deadlines."
+        ),
+        columns=[
+            _group_column(p),
+            _("Referrals with deadlines"),
+            _("Acknowledged in time"),
+            _("% acknowledged in time"),
+            _("Completed in time"),
+            _("% completed in time"),
+            _("Escalations"),
+        ],
+        rows=[
+            [
+                name,
+                show_count(sent),
+                show_count(acknowledged),
+                show_share(acknowledged_share),
+                show_count(completed),
+                show_share(completed_share),
+                show_count(escalations),
+            ]
+            for name, sent, acknowledged, acknowledged_share, completed, completed_share, escalations in rows
+        ],
+    )
+
+
+def reasons_report(p):
+    """Referrals sent in the range that were declined or failed, by reason code."""
+    referrals = (
+        Referral.objects.filter(case__in=p.cases())
+        .filter(p.in_range("requested_at"))
+        .filter(status__in=[Referral.Status.REJECTED, Referral.Status.FAILED])
+    )
+    figures = {
+        "declined": Count("pk", filter=Q(status=Referral.Status.REJECTED)),
+        "failed": Count("pk", filter=Q(status=Referral.Status.FAILED)),
+        "total": Count("pk"),
+    }
+    rows = (
+        referrals.order_by()
+        .values("reason_code")
+        .annotate(**figures)
+        .order_by(_order_by_choices("reason_code", Referral.ReasonCode.values))
+        .values_list("reason_code", "declined", "failed", "total")
+    )
+    total = referrals.aggregate(**figures)
+
+    def label(code):
+        return (
+            str(Referral.ReasonCode(code).label)
+            if code in Referral.ReasonCode.values
+            else _("No reason given")
+        )
+
+    return Report(
+        name="reasons",
+        title=_("Declined and failed referrals by reason"),
+        description=_(
+            "Referrals sent in the range that the organization declined, or that failed, by reason."
+        ),
+        columns=[_("Reason"), _("Declined"), _("Failed"), _("Total")],
+        rows=[[label(code), show_count(d), show_count(f), show_count(t)] for code, d, f, t in rows],
+        total=[
+            _("Total"),
+            show_count(total["declined"]),
+            show_count(total["failed"]),
+            show_count(total["total"]),
+        ],
+    )
+
+
 def minutes_report(p):
     """Minutes logged in the range, by kind of activity."""
     activities = Activity.objects.filter(case__in=p.cases()).filter(p.in_range("occurred_at"))
@@ -477,6 +607,8 @@ REPORTS = {
     "needs": needs_report,
     "referral-status": referral_status_report,
     "connection": connection_report,
+    "deadlines": deadlines_report,
+    "reasons": reasons_report,
     "minutes": minutes_report,
     "ed-follow-up": ed_report,
 }
