@@ -193,3 +193,19 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     start = factory.LazyFunction(lambda: _days_ago(-7))
     duration_minutes = 60
     status = "scheduled"
+
+
+def therapy_need(case, **fields):
+    """A physical-therapy need for the case's first child in focus."""
+    from tests.cases.factories import NeedFactory
+
+    fields.setdefault("child", case.children.first())
+    fields.setdefault("description", "Physical therapy twice a week to keep him walking.")
+    return NeedFactory(case=case, category_code="physical_therapy", **fields)
+
+
+def contact_service(
+    email="intake@therapy.example.org", *, organization_email="front@therapy.example.org", **fields
+):
+    """A listed service with a referral contact address, its organization with another."""
+    return ServiceFactory(email=email, organization__email=organization_email, **fields)

@@ -219,7 +219,11 @@ def test_decline_without_a_reason_is_refused_and_changes_nothing(client, referra
 
 def test_decline_with_a_reason_rejects_the_referral(client, referral):
     response = post(
-        client, referral, "decline", reason_code="no_capacity", note="Our waiting list is closed until spring."
+        client,
+        referral,
+        "decline",
+        reason_code="no_capacity",
+        note="Our waiting list is closed until spring.",
     )
     assert response.status_code == 302
     referral = fresh(referral)
