@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case, Program, Task
+from cases.reminders import overdue_tasks_notify
 from cases.services import task_create_once
 from notifications.models import Notification
 from notifications.services import notify
@@ -380,16 +381,28 @@ def follow_up_rules_run(*, now=None):
     The tasks, the escalations and each reminder commit in their own
     transactions: each is stamped where it is made, so a failure part-way
     leaves the next run to do only what is left. Returns the counts made now:
-    ``{"reminders_sent", "acknowledge_overdue", "outcome_overdue", "escalations", "appointments_missed"}``.
+    ``{"reminders_sent", "acknowledge_overdue", "outcome_overdue", "escalations", "appointments_missed",
+    "overdue_task_items"}`` (the last: inbox items for overdue tasks, ``cases.reminders``).
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
     result = dict.fromkeys(
-        ("reminders_sent", "acknowledge_overdue", "outcome_overdue", "escalations", "appointments_missed"), 0
+        (
+            "reminders_sent",
+            "acknowledge_overdue",
+            "outcome_overdue",
+            "escalations",
+            "appointments_missed",
+            "overdue_task_items",
+        ),
+        0,
     )
     with transaction.atomic():
         _deadline_tasks(today, result)
     with transaction.atomic():
         _escalations(today, now, result)
     _reminders(today, now, result)
+    # Tasks past their due date reach their assignee's inbox once (the case side's own rule).
+    with transaction.atomic():
+        result["overdue_task_items"] = len(overdue_tasks_notify(now=now))
     return result

@@ -36,6 +36,7 @@ NOTHING = {
     "outcome_overdue": 0,
     "escalations": 0,
     "appointments_missed": 0,
+    "overdue_task_items": 0,
 }
 
 
@@ -240,6 +241,17 @@ def test_a_deadline_missed_over_a_weekend_gives_a_task_due_on_monday():
 
 
 @pytest.mark.django_db
+def test_a_follow_up_task_left_open_past_its_day_reaches_the_coordinators_inbox_once():
+    referral = sent_on(THANKSGIVING_EVE)
+    follow_up_rules_run(now=at(TUESDAY))
+
+    assert follow_up_rules_run(now=at(WEDNESDAY))["overdue_task_items"] == 1
+    assert follow_up_rules_run(now=at(WEDNESDAY, 10))["overdue_task_items"] == 0
+    item = Notification.objects.get(kind=Notification.Kind.TASK_OVERDUE)
+    assert item.recipient == referral.case.coordinator
+
+
+@pytest.mark.django_db
 def test_completing_the_task_does_not_bring_it_back():
     referral = sent_on(THANKSGIVING_EVE)
     follow_up_rules_run(now=at(TUESDAY))
@@ -404,7 +416,7 @@ def test_a_run_with_nothing_new_asks_a_fixed_number_of_queries(supervisor):
     def load():
         assert follow_up_rules_run(now=at(THURSDAY, 12)) == NOTHING
 
-    assert_queries_bounded(add_rows=add_followed_up_rows, load=load, ceiling=14)
+    assert_queries_bounded(add_rows=add_followed_up_rows, load=load, ceiling=17)
 
 
 @pytest.mark.django_db
