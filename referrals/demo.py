@@ -12,8 +12,9 @@ def seed_directory():
     return directory_import(directory=SAMPLE_DIRECTORY)
 
 
-# family, need (start of its description), service, final status, days since sent,
-# appointment (days ahead, hour) or None
+# family, need (start of its description), service (or several, sent as one batch), final status,
+# days since sent, appointment (days ahead, hour) or None. Sending emails each organization at its
+# directory address (the console in development) and sets the response deadlines.
 REFERRALS = [
     ("Hernández household", "Neuromuscular clinic", "Pediatric Neuromuscular Clinic", "accepted", 5, (3, 9)),
     ("Hernández household", "Physical therapy twice", "Pediatric Physical Therapy", "requested", 9, None),
@@ -33,7 +34,15 @@ REFERRALS = [
         6,
         None,
     ),
-    ("Hernández household", "Accessible apartment", "Family Housing Assistance", "requested", 2, None),
+    # Sent to two services at once: the first to accept wins, the other is withdrawn.
+    (
+        "Hernández household",
+        "Accessible apartment",
+        ("Family Housing Assistance", "Emergency Rent and Utility Help"),
+        "requested",
+        2,
+        None,
+    ),
     ("Johnson household", "Outpatient therapist", "Child and Family Counseling", "accepted", 2, (1, 16)),
     (
         "Nguyen household",
@@ -63,9 +72,10 @@ def seed_referrals():
     from cases.models import Case
 
     from . import appointments, services
+    from .deadlines import referral_deadlines
     from .models import Referral, Service
 
-    for family_name, need_text, service_name, status, days_ago, appointment in REFERRALS:
+    for family_name, need_text, service_names, status, days_ago, appointment in REFERRALS:
         case = (
             Case.objects.open()
             .filter(family__name=family_name)
@@ -73,19 +83,25 @@ def seed_referrals():
             .first()
         )
         need = case and case.needs.filter(description__startswith=need_text).first()
-        service = Service.objects.filter(name=service_name).first()
-        if not (need and service) or Referral.objects.filter(need=need).exists():
+        names = (service_names,) if isinstance(service_names, str) else service_names
+        chosen = [service for name in names if (service := Service.objects.filter(name=name).first())]
+        if not (need and len(chosen) == len(names)) or Referral.objects.filter(need=need).exists():
             continue
+        service = chosen[0]
         actor = case.coordinator
-        referral = services.referral_create(
+        batch = services.referral_create_batch(
             need=need,
             actor=actor,
-            service=service,
+            services=chosen,
             send=True,
             note="Family new to the area; please call the mother.",
         )
+        referral = batch[0]
         sent = timezone.now() - datetime.timedelta(days=days_ago)
-        Referral.objects.filter(pk=referral.pk).update(requested_at=sent)
+        acknowledge_due, outcome_due = referral_deadlines(case.program, sent)
+        Referral.objects.filter(pk__in=[sent_referral.pk for sent_referral in batch]).update(
+            requested_at=sent, acknowledge_due=acknowledge_due, outcome_due=outcome_due
+        )
         path = {
             "accepted": ["accepted"],
             "in-progress": ["accepted", "in-progress"],
@@ -118,4 +134,6 @@ def seed_referrals():
                 internal_notes="Mother prefers calls after 4 pm.",
             )
             if days_ahead < 0:
-                appointments.appointment_set_status(appointment=booked, actor=actor, status="missed")
+                appointments.appointment_set_status(
+                    appointment=booked, actor=actor, status="missed", version=booked.version
+                )

@@ -140,8 +140,9 @@ class ReferralForm(forms.Form):
         label=_("Email the referral to"),
         required=False,
         help_text=_(
-            "The organization's referral contact, from the directory. Empty: you get a task to call "
-            "them instead. With several services, each is emailed at its own directory address."
+            "The organization's referral contact, prefilled from the directory. Left empty, the "
+            "directory's address is used; without any, you get a task to call the organization. With "
+            "several services, each is emailed at its own directory address."
         ),
     )
 
