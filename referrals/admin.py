@@ -148,9 +148,19 @@ class ReferralEventInline(admin.TabularInline):
 
 @admin.register(Referral)
 class ReferralAdmin(admin.ModelAdmin):
-    list_display = ["need", "service", "outside_provider", "status", "requested_at", "completed_at"]
-    list_filter = ["status"]
-    search_fields = ["case__family__name", "service__name", "outside_provider"]
+    list_display = [
+        "need",
+        "service",
+        "outside_provider",
+        "status",
+        "reason_code",
+        "sent_to",
+        "requested_at",
+        "acknowledge_due",
+        "completed_at",
+    ]
+    list_filter = ["status", "reason_code"]
+    search_fields = ["case__family__name", "service__name", "outside_provider", "sent_to", "batch"]
     raw_id_fields = ["need", "case", "service"]
     readonly_fields = [
         "uuid",
@@ -160,6 +170,12 @@ class ReferralAdmin(admin.ModelAdmin):
         "updated_at",
         "updated_by",
         "status",
+        "reason_code",
+        "sent_to",
+        "batch",
+        "acknowledge_due",
+        "outcome_due",
+        "acknowledged_at",
         "requested_at",
         "accepted_at",
         "completed_at",
