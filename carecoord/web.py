@@ -101,6 +101,8 @@ def saved_move(request, record, *, target, version):
     For a status action without a form (a single button): call it from the
     refusal's ``except`` and redirect to the record when it returns one.
     """
+    if not str(version or "").isdigit():
+        return None
     fresh = type(record).objects.get(pk=record.pk)
     return fresh if is_repeated_move(fresh, target=target, version=version, actor=request.user) else None
 
@@ -117,7 +119,16 @@ def run_move(request, form, run, *, record, target=None):
     refusal lands on the form as with ``run_form``. The referral pages use it
     the same way as the case and need pages.
     """
-    if request.method != "POST" or not form.is_valid():
+    if request.method != "POST":
+        return None, None
+    # The first click may have moved the record so far that the form no longer offers the move.
+    posted_target = target or form.data.get(form.add_prefix("status"))
+    saved = saved_move(
+        request, record, target=posted_target, version=form.data.get(form.add_prefix("version"))
+    )
+    if saved is not None:
+        return saved, None
+    if not form.is_valid():
         return None, None
     data = form.cleaned_data
     try:

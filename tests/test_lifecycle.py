@@ -52,3 +52,24 @@ def test_the_moves_that_need_a_reason_are_read_from_the_referral_table():
     assert all(
         REFERRAL_LIFECYCLE.between(status, "cancelled") for status in ("draft", "requested", "on-hold")
     )
+
+
+class _Record:
+    def __init__(self, status, version, updated_by_id):
+        self.status, self.version, self.updated_by_id = status, version, updated_by_id
+
+
+class _Actor:
+    pk = 7
+
+
+def test_a_refused_move_repeating_the_actors_own_last_move_is_recognised():
+    from carecoord.lifecycle import is_repeated_move
+
+    saved = _Record("active", 4, 7)
+
+    assert is_repeated_move(saved, target="active", version="3", actor=_Actor())
+    assert not is_repeated_move(saved, target="active", version=2, actor=_Actor())  # an older form
+    assert not is_repeated_move(saved, target="closed", version=3, actor=_Actor())  # another move
+    assert not is_repeated_move(_Record("active", 4, 8), target="active", version=3, actor=_Actor())
+    assert not is_repeated_move(saved, target="active", version=None, actor=_Actor())
