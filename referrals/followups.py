@@ -44,6 +44,7 @@ from notifications.models import Notification
 from notifications.services import notify
 
 from .deadlines import add_business_days, escalation_cutoff, next_business_day
+from .delivery import organization_language, organization_link_url
 from .models import Appointment, Referral
 from .services import referral_link_token
 from .transitions import LINK_OPEN
@@ -53,9 +54,6 @@ logger = logging.getLogger(__name__)
 TITLE_MAX_LENGTH = Task._meta.get_field("title").max_length
 # A recipient or provider name is cut to this in a title, so the rest of the title survives.
 NAME_MAX_LENGTH = 120
-# Reminders to organizations are written in this language: the directory has no
-# language of its own for an organization, and referrals are sent in English.
-ORGANIZATION_LANGUAGE = "en"
 # Sent and not over, and not put on hold by the coordinator: the referrals whose deadlines run.
 WATCHED = tuple(status for status in LINK_OPEN if status != Referral.Status.ON_HOLD)
 
@@ -114,10 +112,6 @@ def _organization(referral):
 def _coordinator(referral):
     coordinator = referral.case.coordinator
     return coordinator.get_full_name() or coordinator.username
-
-
-def _site_url(path):
-    return settings.CARECOORD_SITE_URL.rstrip("/") + path
 
 
 def _create_once(*, rule_key, case, title, details, due_on, url):
@@ -333,9 +327,10 @@ def _due_reminders(today):
 
 
 def _send_reminder(deadline, referral):
-    link = _site_url(reverse("referrals:organization-link", args=[referral_link_token(referral)]))
+    link = organization_link_url(referral_link_token(referral))
     coordinator = referral.case.coordinator
-    with translation.override(ORGANIZATION_LANGUAGE), timezone.override(settings.TIME_ZONE):
+    # The language the referral itself was emailed in: English unless the service lists only Spanish.
+    with translation.override(organization_language(referral)), timezone.override(settings.TIME_ZONE):
         context = {
             "deadline": deadline.name,
             "due": getattr(referral, deadline.due),

@@ -132,6 +132,19 @@ def test_the_reminder_is_in_english_whatever_language_is_active(mailoutbox):
 
 
 @pytest.mark.django_db
+def test_the_reminder_to_a_service_in_spanish_only_is_in_spanish(mailoutbox):
+    from tests.referrals.factories import ServiceFactory
+
+    service = ServiceFactory(languages=["es"])
+    sent_on(THANKSGIVING_EVE, service=service, outside_provider="")
+
+    follow_up_rules_run(now=at(FRIDAY))
+
+    # Dates already read in Spanish; the sentences follow once the catalogue is translated.
+    assert "1 de diciembre de 2025" in mailoutbox[0].subject
+
+
+@pytest.mark.django_db
 def test_a_failed_reminder_email_is_not_stamped_and_is_sent_on_the_next_run(monkeypatch, mailoutbox):
     import referrals.followups
 
