@@ -167,7 +167,7 @@ def digests_send(*, now=None):
     for user_id, kinds in kinds_by_user.items():
         with transaction.atomic():
             items = list(
-                Notification.objects.select_for_update(skip_locked=True)
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient")
                 .filter(recipient_id=user_id, kind__in=kinds, created_at__lte=now)
                 .unread()
