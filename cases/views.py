@@ -1,7 +1,6 @@
 """Case pages: thin views that parse the request, call a service or a queryset, and render."""
 
 import copy
-import csv
 
 from auditlog.signals import accessed
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from accounts.permissions import staff_visible_to
+from carecoord.spreadsheets import SafeWriter
 from carecoord.web import (
     PAGE_SIZE,
     current_values,
@@ -85,7 +85,7 @@ def caseload_export(request):
     cases, _scope = _caseload_queryset(request, filters)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="caseload.csv"'
-    writer = csv.writer(response)
+    writer = SafeWriter(response)
     writer.writerow(
         [
             _("Family"),

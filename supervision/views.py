@@ -1,6 +1,5 @@
 """The supervisors' pages: thin views over the overview, the reports and the services."""
 
-import csv
 from uuid import UUID
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.permissions import teams_led_by
+from carecoord.spreadsheets import SafeWriter
 from carecoord.web import PAGE_SIZE, run_form, supervisor_required
 from cases import services as case_services
 from cases.models import CaseEvent, Child
@@ -241,5 +241,5 @@ def report_csv(request, name):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{name}-{parameters.start:%Y%m%d}-{parameters.end:%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    csv.writer(response).writerows(report.table())
+    SafeWriter(response).writerows(report.table())
     return response

@@ -1,6 +1,8 @@
 """The case pages, driven the way a coordinator or supervisor uses them."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.urls import reverse
@@ -176,6 +178,16 @@ def test_caseload_export_has_the_same_rows_as_the_page(client, coordinator, case
     rows = response.content.decode().strip().splitlines()
     assert len(rows) == 2
     assert "Hernández household" in rows[1]
+
+
+def test_a_household_named_like_a_formula_is_exported_as_text(client, coordinator, case):
+    case.family.name = '=HYPERLINK("http://evil.example","Open")'
+    case.family.save()
+    client.force_login(coordinator)
+    response = client.get(reverse("cases:caseload-export"), {"scope": "team"})
+    cells = list(csv.reader(io.StringIO(response.content.decode())))[1]
+    assert "'" + case.family.name in cells
+    assert case.family.name not in cells
 
 
 def _cases(count, coordinator):
