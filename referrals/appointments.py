@@ -35,9 +35,12 @@ APPOINTMENT_FIELDS = (
 
 
 def _require_appointment_access(actor, *, case, child):
-    """An appointment on a case is the case's; one on no case is the child's family's."""
+    """An appointment on a case is the case's, and changes only while the case is open;
+    one on no case is the child's family's."""
     if case is not None:
         require_case_access(actor, case)
+        if not case.is_open:
+            raise ValidationError(_("Reopen the case before changing its appointments."))
     else:
         require_family_access(actor, child.family)
 

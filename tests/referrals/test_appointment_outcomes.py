@@ -266,3 +266,34 @@ def test_a_refused_correction_on_the_page_names_what_stands(client, case, coordi
     assert "is met" in page
     appointment.refresh_from_db()
     assert appointment.status == S.ATTENDED
+
+
+def test_a_closed_cases_appointments_cannot_be_booked_changed_or_marked(coordinator, case):
+    from cases.models import Case
+
+    booked = appointments.appointment_create(
+        child=case.children.first(),
+        case=case,
+        actor=coordinator,
+        provider="Clinic",
+        start=timezone.now() - datetime.timedelta(hours=2),
+    )
+    Case.objects.filter(pk=case.pk).update(
+        status=Case.Status.CLOSED, closed_at=timezone.now(), closure_reason="goals_met"
+    )
+    case.refresh_from_db()
+    booked.refresh_from_db()
+    with pytest.raises(ValidationError, match="Reopen the case"):
+        appointments.appointment_create(
+            child=case.children.first(), case=case, actor=coordinator, provider="Clinic", start=timezone.now()
+        )
+    with pytest.raises(ValidationError, match="Reopen the case"):
+        appointments.appointment_update(
+            appointment=booked, actor=coordinator, version=booked.version, place="X"
+        )
+    with pytest.raises(ValidationError, match="Reopen the case"):
+        appointments.appointment_set_status(
+            appointment=booked, actor=coordinator, status="attended", version=booked.version
+        )
+    booked.refresh_from_db()
+    assert (booked.status, booked.place) == ("scheduled", "")
