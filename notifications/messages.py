@@ -22,6 +22,7 @@ MESSAGES = {
     K.REFERRAL_DECLINED: _("%(organization)s declined the referral for %(child)s (%(need)s): %(reason)s"),
     K.APPOINTMENT_PROPOSED: _("%(organization)s booked an appointment for %(child)s on %(when)s."),
     K.APPOINTMENT_CHANGED: _("%(organization)s changed the appointment for %(child)s: now %(when)s."),
+    K.APPOINTMENT_CANCELLED: _("%(organization)s cancelled the appointment for %(child)s of %(when)s."),
     K.SERVICE_DELIVERED: _("%(organization)s marked the service delivered for %(child)s (%(need)s)."),
     K.REFERRAL_NOT_SENT: _("The referral to %(organization)s could not be emailed: call the organization."),
     K.CLOSURE_RETURNED: _("%(supervisor)s returned the closure of the %(family)s case: %(note)s"),

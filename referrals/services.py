@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from carecoord.services import check_version, lock, model_update, save_tracked
 from cases.models import CaseEvent, Task
@@ -251,7 +252,8 @@ def _referral_line(referral, *, actor, note, actor_label=""):
     )
 
 
-CALL_TASK_TITLE = "Call the organization to pass on the referral"
+# Marked for the catalogue here, translated when the task is made (in the language of the request).
+CALL_TASK_TITLE = gettext_noop("Call the organization to pass on the referral")
 
 
 def _deliver(referral, *, actor, address, again=False):
@@ -636,5 +638,5 @@ def organization_appointment_cancel(*, referral, appointment, version, note=""):
         note=_("Appointment of %(when)s cancelled.") % {"when": _when(appointment.start)}
         + (f" {note.strip()}" if note.strip() else ""),
     )
-    _tell_coordinator(referral, Notification.Kind.APPOINTMENT_CHANGED, when=_("cancelled"))
+    _tell_coordinator(referral, Notification.Kind.APPOINTMENT_CANCELLED, when=appointment.start)
     return appointment

@@ -155,7 +155,7 @@ def test_the_organization_cancels_its_booked_appointment_and_may_propose_again(c
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.CANCELLED
     assert Referral.objects.get(pk=referral.pk).status == S.ACCEPTED
-    assert Notification.objects.filter(kind=K.APPOINTMENT_CHANGED).exists()
+    assert Notification.objects.filter(kind=K.APPOINTMENT_CANCELLED).exists()
     assert 'value="propose"' in client.get(url(referral)).content.decode()
 
 
