@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecoord.web import PAGE_SIZE, current_values, run_form, staff_required
+from carecoord.web import PAGE_SIZE, current_values, run_form, run_move, staff_required
 from cases.models import Need
 from cases.permissions import cases_visible_to
 
@@ -168,7 +168,7 @@ def referral_status(request, uuid):
             reason_code=data["reason_code"],
         )
 
-    result, stale = run_form(request, form, run)
+    result, stale = run_move(request, form, run, record=referral)
     if result:
         messages.success(request, _("Referral updated."))
         return redirect("referrals:referral-detail", referral.uuid)

@@ -268,3 +268,21 @@ def test_no_event_is_left_behind_when_a_send_is_refused(need, coordinator):
         send(need, coordinator)
     assert ReferralEvent.objects.count() == 0
     assert Task.objects.count() == 0
+
+
+def test_a_double_click_on_the_referral_status_form_shows_the_saved_result(
+    client, coordinator, case, consent
+):
+    from referrals.models import Referral
+    from tests.referrals.factories import ReferralFactory
+
+    referral = ReferralFactory(need__case=case)
+    client.force_login(coordinator)
+    form = {"status": "accepted", "note": "", "version": referral.version}
+    first = client.post(reverse("referrals:referral-status", args=[referral.uuid]), form)
+    second = client.post(reverse("referrals:referral-status", args=[referral.uuid]), form)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == reverse("referrals:referral-detail", args=[referral.uuid])
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.ACCEPTED
+    assert referral.events.filter(to_status="accepted").count() == 1
