@@ -10,6 +10,7 @@ from cases.permissions import cases_visible_to
 
 from .forms import DirectorySearchForm
 from .models import Service
+from .services import BATCH_MAX_SERVICES
 
 
 def _need_from_query(request):
@@ -34,7 +35,8 @@ def directory_search(request):
     if form.is_valid():
         services = Service.objects.listed().search(**form.search_arguments()).with_listing()
     page = Paginator(services, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "referrals/directory_search.html", {"form": form, "page": page, "need": need})
+    context = {"form": form, "page": page, "need": need, "batch_max": BATCH_MAX_SERVICES}
+    return render(request, "referrals/directory_search.html", context)
 
 
 @staff_required
