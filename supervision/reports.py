@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from cases.models import Activity, Case, EDVisit, Goal, Need, Program, ServiceCategory
 from referrals.models import Referral
@@ -462,7 +462,7 @@ def reasons_report(p):
         description=_(
             "Referrals sent in the range that the organization declined, or that failed, by reason."
         ),
-        columns=[_("Reason"), _("Declined"), _("Failed"), _("Total")],
+        columns=[_("Reason"), pgettext("referrals", "Declined"), pgettext("referrals", "Failed"), _("Total")],
         rows=[[label(code), show_count(d), show_count(f), show_count(t)] for code, d, f, t in rows],
         total=[
             _("Total"),
