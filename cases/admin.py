@@ -34,7 +34,7 @@ class ChildInline(admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "follow_up_target_days", "referral_answer_days", "active"]
+    list_display = ["name", "kind", "follow_up_target_days", "acknowledge_business_days", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name"]
 

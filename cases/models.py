@@ -45,11 +45,6 @@ class Program(UUIDModel):
         default=7,
         help_text=_("Days after an ED discharge within which the family must be contacted."),
     )
-    referral_answer_days = models.PositiveSmallIntegerField(
-        _("referral answer limit (days)"),
-        default=7,
-        help_text=_("Days a referral may wait for an answer before a follow-up task is created."),
-    )
     acknowledge_business_days = models.PositiveSmallIntegerField(
         _("days to acknowledge a referral (business days)"),
         default=2,

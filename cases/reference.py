@@ -8,8 +8,8 @@ between browser tests needs it).
 from .models import Program, ServiceCategory
 
 PROGRAMS = [
-    ("General care coordination", Program.Kind.GENERAL, 7, 7),
-    ("ED mental-health follow-up", Program.Kind.ED_FOLLOW_UP, 7, 7),
+    ("General care coordination", Program.Kind.GENERAL, 7),
+    ("ED mental-health follow-up", Program.Kind.ED_FOLLOW_UP, 7),
 ]
 
 
@@ -17,8 +17,6 @@ def ensure_reference_data():
     """Create any missing service category or default program; change nothing else."""
     for position, code in enumerate(ServiceCategory.Code.values):
         ServiceCategory.objects.get_or_create(code=code, defaults={"position": position})
-    for name, kind, follow_up, answer in PROGRAMS:
+    for name, kind, follow_up in PROGRAMS:
         if not Program.objects.filter(kind=kind).exists():
-            Program.objects.create(
-                name=name, kind=kind, follow_up_target_days=follow_up, referral_answer_days=answer
-            )
+            Program.objects.create(name=name, kind=kind, follow_up_target_days=follow_up)

@@ -138,6 +138,8 @@ REFERRAL_LIFECYCLE = Lifecycle(
 REFERRAL_ALLOWED = REFERRAL_LIFECYCLE.allowed
 # Completed, rejected, cancelled and failed: no move leaves them; a new referral starts again.
 TERMINAL = REFERRAL_LIFECYCLE.terminal
+# Sent and still waiting for the organization to accept or decline it (on hold is paused).
+AWAITING_ACKNOWLEDGEMENT = (S.REQUESTED, S.RECEIVED)
 # Statuses in which the receiving organization's link works: sent and not yet over.
 LINK_OPEN = tuple(status for status in S if status not in TERMINAL and status != S.DRAFT)
 # Moves that need a reason the timeline keeps.

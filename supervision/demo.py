@@ -17,6 +17,7 @@ from accounts.models import Team, User
 from cases import services as case_services
 from cases.models import Case, CaseEvent, EDVisit, Goal, Need, Program, ServiceCategory, Task
 from referrals import services as referral_services
+from referrals.deadlines import referral_deadlines
 from referrals.models import Referral, ReferralEvent
 
 
@@ -341,7 +342,9 @@ def _referral(case, coordinator, need, provider, status, sent, accepted, closed,
         "rejected": [("rejected", closed)],
         "failed": [("failed", closed)],
     }.get(status, [])
-    moments = {"requested_at": _ago(sent)}
+    # The deadlines and the acknowledgement the services would have set on those days.
+    acknowledge_due, outcome_due = referral_deadlines(case.program, _ago(sent))
+    moments = {"requested_at": _ago(sent), "acknowledge_due": acknowledge_due, "outcome_due": outcome_due}
     for step, days in steps:
         with _Backdate(case, days):
             referral = referral_services.referral_transition(
@@ -352,9 +355,11 @@ def _referral(case, coordinator, need, provider, status, sent, accepted, closed,
             )
         ReferralEvent.objects.filter(referral=referral, to_status=step).update(at=_ago(days))
         if step == "accepted":
-            moments["accepted_at"] = _ago(days)
+            moments["accepted_at"] = moments["acknowledged_at"] = _ago(days)
         else:
             moments["closed_at"] = _ago(days)
+            if step == "rejected":
+                moments["acknowledged_at"] = _ago(days)
             if step == "completed":
                 moments["completed_at"] = _ago(days)
                 moments.setdefault("accepted_at", _ago(days))

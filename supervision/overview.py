@@ -8,15 +8,15 @@ number and its list never disagree.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, DateTimeField, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Activity, Case, Task
 from referrals.models import Referral
+from referrals.transitions import AWAITING_ACKNOWLEDGEMENT
 
-from .expressions import DaysBetween
 from .permissions import cases_supervised_by, people_supervised_by
 
 # A family not contacted for this many days is flagged.
@@ -79,21 +79,22 @@ def overdue_tasks(user, today=None):
     return Task.objects.filter(case__in=cases_supervised_by(user).open()).overdue(today)
 
 
-def waiting_referrals(user, now=None):
-    """Referrals still ``requested`` longer than their program's answer limit, on open cases.
+def waiting_referrals(user, today=None):
+    """Sent referrals past their acknowledgement date and still not accepted or declined, on open cases.
 
-    The limit is each case's program's ``referral_answer_days``, compared in the
-    database, so programs with different limits are counted in one query.
+    Waiting means *requested* or *received* (``AWAITING_ACKNOWLEDGEMENT``), with
+    no acknowledgement stamped, and an ``acknowledge_due`` before today (the
+    organization has the whole due day). Each referral's due date was counted
+    in its program's business days when it was sent, so one date comparison in
+    the database covers every program.
     """
-    now = now or timezone.now()
-    return (
-        Referral.objects.filter(
-            case__in=cases_supervised_by(user).open(),
-            status=Referral.Status.REQUESTED,
-            requested_at__isnull=False,
-        )
-        .alias(waited_days=DaysBetween(Value(now, output_field=DateTimeField()), F("requested_at")))
-        .filter(waited_days__gte=F("case__program__referral_answer_days"))
+    today = today or timezone.localdate()
+    return Referral.objects.filter(
+        case__in=cases_supervised_by(user).open(),
+        status__in=AWAITING_ACKNOWLEDGEMENT,
+        acknowledged_at__isnull=True,
+        accepted_at__isnull=True,
+        acknowledge_due__lt=today,
     )
 
 
@@ -115,7 +116,7 @@ def overview_rows(user, now=None):
     today = timezone.localdate(now)
     counts = {key: count_per(supervised_cases(user, key, now), "coordinator") for key in CASE_MEASURES}
     counts["overdue_tasks"] = count_per(overdue_tasks(user, today), "assignee")
-    counts["waiting_referrals"] = count_per(waiting_referrals(user, now), "case__coordinator")
+    counts["waiting_referrals"] = count_per(waiting_referrals(user, today), "case__coordinator")
     return people_supervised_by(user).annotate(**counts)
 
 
@@ -125,6 +126,7 @@ def overview_totals(user, now=None):
     totals = cases_supervised_by(user).aggregate(
         **{key: Count("pk", filter=case_condition(key, now)) for key in CASE_MEASURES}
     )
-    totals["overdue_tasks"] = overdue_tasks(user, timezone.localdate(now)).count()
-    totals["waiting_referrals"] = waiting_referrals(user, now).count()
+    today = timezone.localdate(now)
+    totals["overdue_tasks"] = overdue_tasks(user, today).count()
+    totals["waiting_referrals"] = waiting_referrals(user, today).count()
     return totals

@@ -4,7 +4,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import DateTimeField, F, Prefetch, Value
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +20,6 @@ from cases import services as case_services
 from cases.models import CaseEvent, Child
 
 from . import services
-from .expressions import DaysBetween
 from .forms import CoordinatorFilterForm, ReassignForm, ReportFilterForm, ReviewForm
 from .overview import (
     MEASURES,
@@ -117,18 +116,19 @@ def task_list(request):
 
 @supervisor_required
 def referral_list(request):
-    """Referrals waiting for an answer longer than their program allows, longest first."""
+    """Referrals past their acknowledgement date and still not accepted or declined, the oldest due first."""
     filters = CoordinatorFilterForm(request.GET)
-    now = timezone.now()
-    referrals = (
-        waiting_referrals(request.user, now)
-        .with_listing()
-        .select_related("case__program")
-        .annotate(days_waiting=DaysBetween(Value(now, output_field=DateTimeField()), F("requested_at")))
-    )
+    today = timezone.localdate()
+    referrals = waiting_referrals(request.user, today).with_listing()
     if filters.value("coordinator"):
         referrals = referrals.filter(case__coordinator__uuid=filters.value("coordinator"))
-    page = Paginator(referrals.order_by("requested_at", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(referrals.order_by("acknowledge_due", "requested_at", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    # Calendar days since the due date: the due date itself was counted in business days.
+    page.object_list = list(page.object_list)
+    for referral in page.object_list:
+        referral.days_late = (today - referral.acknowledge_due).days
     context = {"page": page, "person": _filtered_person(request, filters)}
     return render(request, "supervision/referral_list.html", context)
 

@@ -48,7 +48,6 @@ class ProgramFactory(factory.django.DjangoModelFactory):
     name = GENERAL_PROGRAM
     kind = Program.Kind.GENERAL
     follow_up_target_days = 7
-    referral_answer_days = 7
 
 
 class EDProgramFactory(ProgramFactory):

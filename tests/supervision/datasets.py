@@ -77,7 +77,7 @@ def _need(case, code, status, created):
     return backdate(NeedFactory(case=case, category_code=code, status=status), created_at=created)
 
 
-def _referral(need, status, requested, accepted=None, completed=None, closed=None, reason=""):
+def _referral(need, status, requested, accepted=None, completed=None, closed=None, reason="", **deadlines):
     return ReferralFactory(
         need=need,
         status=status,
@@ -86,6 +86,7 @@ def _referral(need, status, requested, accepted=None, completed=None, closed=Non
         completed_at=completed,
         closed_at=closed,
         status_reason=reason,
+        **deadlines,
     )
 
 
@@ -200,8 +201,6 @@ def overview_dataset():
     # Dave left the team but still holds a case.
     dave = CoordinatorFactory(first_name="Dave", last_name="Dunn", is_active=False)
     ed = ed_program()
-    ed.referral_answer_days = 14
-    ed.save()
     data = Dataset(
         team_a, team_b, supervisor, people={"alice": alice, "bob": bob, "carol": carol, "dave": dave}
     )
@@ -242,20 +241,30 @@ def overview_dataset():
         "t5": TaskFactory(case=o8, assignee=carol, due_on=today - 2 * day),
         "t6": TaskFactory(case=o3, assignee=bob, due_on=today - 4 * day),
     }
+    # Acknowledgement dates are set directly (the program's business days are tested in
+    # tests/referrals): what counts here is where each one falls against today.
     referrals = {}
-    for name, case, status, days, hours in [
-        ("w1", o1, "requested", 8, 0),
-        ("w2", o1, "requested", 6, 0),
-        ("w3", o2, "accepted", 20, 0),
-        ("w4", o5, "requested", 7, 1),
-        ("w5", o7, "requested", 30, 0),
-        ("w6", o8, "requested", 30, 0),
-        ("w7", o6, "requested", 10, 0),  # the ED program allows 14 days
-        ("w8", o6, "requested", 15, 0),
+    for name, case, status, sent, due, acknowledged in [
+        ("w1", o1, "requested", 8, -1, None),  # due yesterday: waiting
+        ("w2", o1, "requested", 3, 0, None),  # due today: the organization still has the day
+        ("w3", o2, "accepted", 20, -15, 1),  # accepted (late): answered
+        ("w4", o5, "received", 7, -3, None),  # opened by the organization, not yet accepted: waiting
+        ("w5", o7, "requested", 30, -25, None),  # on a closed case
+        ("w6", o8, "requested", 30, -25, None),  # team B
+        ("w7", o6, "requested", 1, 1, None),  # due tomorrow
+        ("w8", o6, "requested", 15, -12, None),  # the ED program's case: waiting
+        ("w9", o5, "on-hold", 20, -15, None),  # put on hold by the coordinator: paused
+        ("w10", o2, "received", 25, -20, 18),  # accepted, held and received again: answered
+        ("w11", o2, "requested", 40, None, None),  # sent before deadlines existed, none backfilled
     ]:
         need = NeedFactory(case=case)
         referrals[name] = _referral(
-            need, status, ago(days, hours), accepted=ago(1) if status == "accepted" else None
+            need,
+            status,
+            ago(sent),
+            accepted=ago(acknowledged) if acknowledged else None,
+            acknowledged_at=ago(acknowledged) if acknowledged else None,
+            acknowledge_due=None if due is None else today + due * day,
         )
     data.rows = {**tasks, **referrals}
     return data

@@ -5,7 +5,7 @@ import pytest
 from accounts.models import User
 from carecoord.demo import seed_demo
 from supervision.forms import ReportFilterForm
-from supervision.overview import overview_rows
+from supervision.overview import overview_rows, waiting_referrals
 from supervision.reports import build_reports
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,14 @@ def test_the_demo_overview_has_something_in_every_column(demo_supervisor):
     assert set(rows) == {"coordinator", "coordinator2"}
     carmen = rows["coordinator"]
     assert (carmen.open, carmen.urgent, carmen.no_contact, carmen.overdue_tasks) == (8, 3, 1, 1)
+    # Waiting: the Hernández physical therapy (sent 9 days ago) and the Park counseling (20 days
+    # ago) are past their acknowledgement dates; the housing batch sent 2 days ago is not due yet.
     assert (carmen.waiting_referrals, carmen.closures, carmen.not_reviewed) == (2, 1, 1)
+    waiting = waiting_referrals(demo_supervisor).filter(case__coordinator=carmen)
+    assert sorted(waiting.values_list("case__family__name", flat=True)) == [
+        "Hernández household",
+        "Park household",
+    ]
     assert rows["coordinator2"].open == 1
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from supervision.overview import MEASURES, overview_rows, overview_totals
 
@@ -23,7 +24,7 @@ def test_one_row_per_coordinator_of_the_led_teams_with_every_measure(overview_da
         "urgent": 1,  # O1
         "no_contact": 1,  # O2: last call 40 days ago, the chart review is not a contact; O3 is too new
         "overdue_tasks": 1,  # T1; T2 is due today, T3 is done
-        "waiting_referrals": 1,  # W1 (8 days); W2 waited 6 days, W3 was accepted
+        "waiting_referrals": 1,  # W1 was due yesterday; W2 is due today, W3 and W10 were accepted
         "closures": 1,  # O4
         "not_reviewed": 0,  # O4 reviewed 20 days ago; the others opened less than 90 days ago
     }
@@ -32,7 +33,7 @@ def test_one_row_per_coordinator_of_the_led_teams_with_every_measure(overview_da
         "urgent": 0,  # O7 is urgent but closed
         "no_contact": 0,  # O6's message 29 days ago is a contact
         "overdue_tasks": 1,  # T6, on Alice's case; T4 is on a closed case
-        "waiting_referrals": 2,  # W4 (7 days and an hour), W8 (15 of the ED program's 14 days)
+        "waiting_referrals": 2,  # W4 (received, due 3 days ago), W8; W7 is due tomorrow, W9 is on hold
         "closures": 0,
         "not_reviewed": 2,  # O5 reviewed 100 days ago, O6 opened 120 days ago and never reviewed
     }
@@ -45,7 +46,7 @@ def test_totals_cover_the_whole_of_the_led_teams(overview_data):
         "urgent": 1,
         "no_contact": 1,
         "overdue_tasks": 2,
-        "waiting_referrals": 3,
+        "waiting_referrals": 3,  # W1, W4, W8; W5 is on a closed case, W6 in team B, W11 has no due date
         "closures": 1,
         "not_reviewed": 2,
     }
@@ -95,10 +96,26 @@ def test_each_list_holds_the_rows_behind_its_number(client, overview_data):
     tasks = _listed(client, "supervision:task-list", coordinator=bob.uuid)
     assert [task.pk for task in tasks.context["page"].object_list] == [overview_data.rows["t6"].pk]
     referrals = _listed(client, "supervision:referral-list", coordinator=bob.uuid)
-    assert {referral.pk for referral in referrals.context["page"].object_list} == {
-        overview_data.rows["w4"].pk,
+    # The longest past its acknowledgement date first.
+    assert [referral.pk for referral in referrals.context["page"].object_list] == [
         overview_data.rows["w8"].pk,
-    }
+        overview_data.rows["w4"].pk,
+    ]
+
+
+def test_the_referral_list_shows_each_acknowledgement_date_and_how_late_it_is(client, overview_data):
+    client.force_login(overview_data.supervisor)
+    response = _listed(client, "supervision:referral-list")
+    listed = {referral.pk: referral for referral in response.context["page"].object_list}
+    rows = overview_data.rows
+    assert set(listed) == {rows["w1"].pk, rows["w4"].pk, rows["w8"].pk}
+    assert [listed[rows[name].pk].days_late for name in ("w1", "w4", "w8")] == [1, 3, 12]
+    content = response.content.decode()
+    assert "Acknowledgement due" in content
+    assert "(1 day late)" in content
+    assert "(12 days late)" in content
+    assert date_format(rows["w8"].acknowledge_due, "SHORT_DATE_FORMAT") in content
+    assert "limit" not in content
 
 
 def test_a_list_never_shows_another_teams_rows(client, overview_data):

@@ -395,7 +395,11 @@ def _add_rows(count, team):
             opened_at=long_ago,
         )
         need = NeedFactory(case=case)
-        ReferralFactory(need=need, requested_at=long_ago)
+        ReferralFactory(
+            need=need,
+            requested_at=long_ago,
+            acknowledge_due=timezone.localdate(long_ago) + datetime.timedelta(days=3),
+        )
         TaskFactory(case=case, due_on=timezone.localdate() - datetime.timedelta(days=3))
         ActivityFactory(case=case, occurred_at=long_ago)
         EDVisitFactory(child=child, case=case)
