@@ -1,4 +1,4 @@
-"""Cells a spreadsheet would run as formulas are written as text; numbers and phone numbers stay as they are."""
+"""Cells a spreadsheet would run as formulas are written as text; numbers and phone numbers stay so."""
 
 import csv
 import io
