@@ -8,11 +8,12 @@ from django.utils import timezone
 from accounts.demo import seed_teams_and_staff
 from accounts.models import User
 from cases.demo import seed_families
-from cases.models import Case, Family, Task
+from cases.models import Case, Family
 from cases.reference import ensure_reference_data
 from notifications.demo import seed_notifications
 from portal.demo import seed_portal
 from referrals.demo import seed_directory, seed_referrals
+from referrals.followups import follow_up_rules_run
 from referrals.models import Referral
 from supervision.demo import seed_supervision_history
 
@@ -28,6 +29,9 @@ def seed_demo():
     seed_supervision_history()
     coordinator = User.objects.get(username="coordinator")
     seed_notifications(recipient=coordinator, places=_inbox_places(coordinator))
+    # The hourly job, as a running installation would have run it: overdue tasks, missed deadlines
+    # (tasks for the coordinators, escalations to the supervisors) and follow-up rules, each once.
+    follow_up_rules_run()
     return logins
 
 
@@ -69,9 +73,6 @@ def _case_place(coordinator, family, **params):
 def _inbox_places(coordinator):
     """The demo records the coordinator's inbox items point at: their paths and the names the items show."""
     places = {
-        "physical_therapy_referral": _referral_place(
-            coordinator, "Hernández household", "Pediatric Physical Therapy"
-        ),
         "speech_referral": _referral_place(coordinator, "Hernández household", "Terapia del habla bilingüe"),
         "neuromuscular_referral": _referral_place(
             coordinator, "Hernández household", "Pediatric Neuromuscular Clinic"
@@ -79,24 +80,8 @@ def _inbox_places(coordinator):
         "rides_referral": _referral_place(
             coordinator, "Hernández household", "Medicaid Rides to Medical Appointments"
         ),
-        "johnson_case": _case_place(
-            coordinator, "Johnson household", title="Follow-up contact within 7 days of the ED visit"
-        ),
         "johnson_review": _case_place(coordinator, "Johnson household", supervisor="Sam Rivera"),
     }
-    task = (
-        Task.objects.filter(assignee=coordinator, completed_at__isnull=True, due_on__lt=timezone.localdate())
-        .select_related("case__family")
-        .order_by("due_on")
-        .first()
-    )
-    if task is not None:
-        places["overdue_task"] = {
-            "url": reverse("cases:case-detail", args=[task.case.uuid]),
-            "title": task.title,
-            "due_on": task.due_on,
-            "family": str(task.case.family),
-        }
     family = Family.objects.filter(name="Hernández household", caregivers__user__isnull=False).first()
     if family is not None:
         places["hernandez_family"] = {

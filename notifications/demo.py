@@ -1,4 +1,6 @@
-"""The demo coordinator's "For you" inbox: a realistic morning's items, each pointing at a real demo record.
+"""The demo coordinator's "For you" inbox: past answers of organizations and supervisors, each pointing at a
+real demo record. What the hourly follow-up job makes (overdue tasks, follow-up rules, escalations to the
+supervisors) is made by running that job at the end of the demo, not here.
 
 The loader (``carecoord.demo``) finds the records and passes them as ``places``:
 a name → ``{"url": path, ...names}`` mapping, so this app needs nothing from the
@@ -15,10 +17,7 @@ K = Notification.Kind
 
 # key, kind, place, extra params, hours ago, read, urgent
 ITEMS = [
-    ("escalation-pt", K.ESCALATION, "physical_therapy_referral", {"deadline": "acknowledge"}, 2, False, True),
     ("appointment-speech", K.APPOINTMENT_PROPOSED, "speech_referral", {}, 5, False, False),
-    ("task-overdue-nguyen", K.TASK_OVERDUE, "overdue_task", {}, 20, False, False),
-    ("follow-up-johnson", K.FOLLOW_UP_RULE, "johnson_case", {}, 26, False, False),
     ("accepted-neuromuscular", K.REFERRAL_ACCEPTED, "neuromuscular_referral", {}, 50, True, False),
     ("delivered-rides", K.SERVICE_DELIVERED, "rides_referral", {}, 75, True, False),
     ("portal-maria", K.PORTAL_FIRST_SIGN_IN, "hernandez_family", {}, 96, True, False),
