@@ -22,7 +22,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp import user_has_device
 
 from .sessions import (
@@ -89,13 +89,19 @@ class SessionLimitsMiddleware:
 
     def signed_out(self, request, user, reason):
         if reason == "idle":
-            message = _("You were signed out after %(minutes)d minutes without activity.") % {
-                "minutes": idle_limit_seconds(user) // 60
-            }
+            minutes = idle_limit_seconds(user) // 60
+            message = ngettext(
+                "You were signed out after %(minutes)d minute without activity.",
+                "You were signed out after %(minutes)d minutes without activity.",
+                minutes,
+            ) % {"minutes": minutes}
         else:
-            message = _("You were signed out %(hours)d hours after signing in.") % {
-                "hours": settings.CARECOORD_SESSION_MAX_HOURS
-            }
+            hours = settings.CARECOORD_SESSION_MAX_HOURS
+            message = ngettext(
+                "You were signed out %(hours)d hour after signing in.",
+                "You were signed out %(hours)d hours after signing in.",
+                hours,
+            ) % {"hours": hours}
         logout(request)
         messages.info(request, message)
         login_url = reverse(settings.LOGIN_URL)

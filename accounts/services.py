@@ -137,14 +137,27 @@ def totp_device_confirm(*, user, device, code):
     _refuse_family(user)
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
-        confirmed = device.verify_token(_clean_code(code))
+        allowed, details = device.verify_is_allowed()
+        confirmed = allowed and device.verify_token(_clean_code(code))
         if confirmed:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             codes = recovery_codes_create(user=user)
+    if not allowed:
+        raise _too_many_codes(details)
     if not confirmed:
         raise ValidationError({"code": _("That code is not right. Type the 6 digits the app shows now.")})
     return codes
+
+
+def _too_many_codes(details):
+    locked_until = timezone.localtime((details or {}).get("locked_until") or timezone.now())
+    return ValidationError(
+        {
+            "code": _("Too many wrong codes. Try again after %(time)s.")
+            % {"time": date_format(locked_until, "TIME_FORMAT")}
+        }
+    )
 
 
 @transaction.atomic
@@ -171,21 +184,16 @@ def two_factor_verify(*, user, code):
     """
     code = _clean_code(code)
     model = TOTPDevice if code.isdigit() else StaticDevice
-    locked_until = None
+    refused = None
     with transaction.atomic():
         for device in model.objects.devices_for_user(user, confirmed=True).select_for_update():
             allowed, details = device.verify_is_allowed()
             if not allowed:
-                locked_until = (details or {}).get("locked_until")
+                refused = details or {}
             elif device.verify_token(code):
                 return device
-    if locked_until:
-        raise ValidationError(
-            {
-                "code": _("Too many wrong codes. Try again after %(time)s.")
-                % {"time": date_format(timezone.localtime(locked_until), "TIME_FORMAT")}
-            }
-        )
+    if refused is not None:
+        raise _too_many_codes(refused)
     raise ValidationError({"code": _("That code is not right.")})
 
 
