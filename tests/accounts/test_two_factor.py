@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.services import recovery_codes_create, two_factor_reset
 from tests.accounts.factories import PASSWORD
+from tests.test_project import PRODUCTION_ENV, run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +239,16 @@ def test_only_an_administrator_resets_two_factor(coordinator, supervisor):
         two_factor_reset(user=coordinator, actor=supervisor)
 
     assert TOTPDevice.objects.filter(user=coordinator).exists()
+
+
+@pytest.mark.parametrize(("debug", "required"), [("0", "True"), ("1", "False")])
+def test_two_factor_is_required_by_default_in_production_mode_only(debug, required):
+    env = {**PRODUCTION_ENV, "DJANGO_DEBUG": debug, "CARECOORD_REQUIRE_2FA": ""}
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CARECOORD_REQUIRE_2FA)",
+        env_overrides=env,
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == required
