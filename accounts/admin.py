@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Team, User
+from .services import two_factor_reset
 
 
 @admin.register(Team)
@@ -20,6 +22,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["username", "first_name", "last_name", "email"]
     readonly_fields = ["uuid", "last_login", "date_joined"]
     filter_horizontal = ["teams", "groups", "user_permissions"]
+    actions = ["reset_two_factor"]
     fieldsets = (
         (None, {"fields": ("uuid", "username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email", "phone", "language")}),
@@ -33,3 +36,19 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "role", "password1", "password2")}),
     )
+
+    @admin.action(description=_("Reset two-factor sign-in (they set it up again at their next sign-in)"))
+    def reset_two_factor(self, request, queryset):
+        users = list(queryset)
+        for user in users:
+            two_factor_reset(user=user, actor=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor sign-in was reset for %(count)d user.",
+                "Two-factor sign-in was reset for %(count)d users.",
+                len(users),
+            )
+            % {"count": len(users)},
+            messages.SUCCESS,
+        )

@@ -6,6 +6,7 @@ start without a real secret key and allowed hosts.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "auditlog",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "carecoord",
     "accounts",
     "cases",
@@ -77,11 +82,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.AccountsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After messages (a timed-out session says why) and htmx (fragments are redirected whole).
+    "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Last, so it sees the sign-in that the view refused and answers with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "carecoord.urls"
@@ -100,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
+                "accounts.context_processors.session_timeout",
             ],
         },
     },
@@ -123,9 +135,28 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Axes counts failed sign-ins before any password is checked (it must come first).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Argon2 first: new passwords are hashed with it, and older hashes are rehashed at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# Staff passwords are at least CARECOORD_STAFF_PASSWORD_MIN_LENGTH long, family passwords Django's 8.
+CARECOORD_STAFF_PASSWORD_MIN_LENGTH = int(os.environ.get("CARECOORD_STAFF_PASSWORD_MIN_LENGTH", "12"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "accounts.passwords.RoleMinimumLengthValidator",
+        "OPTIONS": {"staff_min_length": CARECOORD_STAFF_PASSWORD_MIN_LENGTH, "family_min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -206,7 +237,15 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+# Sessions: staff are signed out after CARECOORD_STAFF_IDLE_MINUTES without a request, family users
+# after CARECOORD_FAMILY_IDLE_MINUTES, everyone CARECOORD_SESSION_MAX_HOURS after signing in; a dialog
+# warns CARECOORD_IDLE_WARNING_SECONDS before the idle limit (accounts.middleware.SessionLimitsMiddleware).
+CARECOORD_STAFF_IDLE_MINUTES = int(os.environ.get("CARECOORD_STAFF_IDLE_MINUTES", "15"))
+CARECOORD_FAMILY_IDLE_MINUTES = int(os.environ.get("CARECOORD_FAMILY_IDLE_MINUTES", "30"))
+CARECOORD_SESSION_MAX_HOURS = int(os.environ.get("CARECOORD_SESSION_MAX_HOURS", "12"))
+CARECOORD_IDLE_WARNING_SECONDS = int(os.environ.get("CARECOORD_IDLE_WARNING_SECONDS", "60"))
+SESSION_COOKIE_AGE = CARECOORD_SESSION_MAX_HOURS * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -222,6 +261,34 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# Sign-in lockout (django-axes). A username is locked out from one address after
+# CARECOORD_LOGIN_FAILURE_LIMIT failures, so nobody can lock another person out from elsewhere; one
+# address is locked out for every username after CARECOORD_LOGIN_ADDRESS_FAILURE_LIMIT failures
+# (0 turns that off). Both last CARECOORD_LOGIN_COOLOFF_MINUTES after the latest failure.
+CARECOORD_LOGIN_FAILURE_LIMIT = int(os.environ.get("CARECOORD_LOGIN_FAILURE_LIMIT", "5"))
+CARECOORD_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("CARECOORD_LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
+CARECOORD_LOGIN_COOLOFF_MINUTES = int(os.environ.get("CARECOORD_LOGIN_COOLOFF_MINUTES", "15"))
+# How many reverse proxies in front of the app add to X-Forwarded-For: 0 (the default) trusts no
+# header and takes the connection's address; 1 for gunicorn behind one nginx or load balancer.
+CARECOORD_TRUSTED_PROXY_COUNT = int(os.environ.get("CARECOORD_TRUSTED_PROXY_COUNT", "0"))
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = CARECOORD_LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=CARECOORD_LOGIN_COOLOFF_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+
+# Two-factor sign-in (django-otp): every staff user enrols an authenticator app when this is on
+# (by default in production); staff who enrolled anyway always verify. Family users never do.
+CARECOORD_REQUIRE_2FA = env_bool("CARECOORD_REQUIRE_2FA", not DEBUG)
+CARECOORD_RECOVERY_CODE_COUNT = 10
+OTP_TOTP_ISSUER = os.environ.get("CARECOORD_CENTER_NAME", "carecoord")
+# The admin pages never show a device's secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ from unittest import mock
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import SESSION_KEY
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError
@@ -176,7 +177,9 @@ def test_seed_demo_logins_work(client):
     call_command("seed_demo", stdout=out)
     for line in out.getvalue().strip().splitlines():
         _role, username, password = line.split()
-        assert client.login(username=username, password=password), username
+        client.post(reverse("login"), {"username": username, "password": password})
+        assert SESSION_KEY in client.session, username
+        client.logout()
 
 
 @pytest.mark.django_db
