@@ -14,7 +14,7 @@ from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 # Where a referral contact's address is looked for, in order; the first found wins.
@@ -83,25 +83,31 @@ def organization_link_url(token):
     return settings.CARECOORD_SITE_URL.rstrip("/") + reverse("referrals:organization-link", args=[token])
 
 
-def _message(referral, *, to, template, subject, context):
+def _message(referral, *, to, template, context, subject=None, subject_template=None):
+    """One email to the receiving organization, in its language: what every such email shows (the child's
+    first name and age, the need's category, the coordinator and their phone, the center) plus ``context``.
+    The subject is ``subject`` (a string with ``%(center)s`` and ``%(child)s``) or rendered from
+    ``subject_template`` with the same context."""
     language = organization_language(referral)
     child = referral.child
     with translation.override(language):
         context = {
             "referral": referral,
+            "organization": referral.organization_name,
             "child_first_name": child.first_name if child else "",
             "child_age": child.age if child else None,
             "category": str(referral.need.category),
             "coordinator_name": str(referral.case.coordinator),
-            "team_phone": referral.case.team.phone,
+            # The coordinator's own line, else the team's: as the organization's page shows it.
+            "coordinator_phone": referral.case.coordinator.phone or referral.case.team.phone,
             "center": settings.CARECOORD_CENTER_NAME,
             **context,
         }
         body = render_to_string(template, context)
-        subject = str(subject) % {
-            "center": settings.CARECOORD_CENTER_NAME,
-            "child": context["child_first_name"],
-        }
+        if subject_template:
+            subject = render_to_string(subject_template, context).strip()
+        else:
+            subject = str(subject) % {"center": context["center"], "child": context["child_first_name"]}
     return EmailMessage(subject=subject, body=body, to=[to])
 
 
@@ -125,6 +131,23 @@ def filled_elsewhere_email(referral, *, to):
         template="referrals/email/referral_filled_elsewhere.txt",
         subject=_("%(center)s: the referral for %(child)s is withdrawn"),
         context={},
+    )
+
+
+def reminder_email(referral, *, deadline, due, link):
+    """The one reminder before a deadline (``deadline`` is "acknowledge" or "outcome", due on ``due``),
+    to the address the referral was sent to, with the organization's link."""
+    return _message(
+        referral,
+        to=referral.sent_to,
+        template="referrals/email/reminder_body.txt",
+        subject_template="referrals/email/reminder_subject.txt",
+        context={
+            "deadline": deadline,
+            "due": due,
+            "sent_on": timezone.localdate(referral.requested_at),
+            "link": link,
+        },
     )
 
 

@@ -25,14 +25,11 @@ import datetime
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -44,7 +41,7 @@ from notifications.models import Notification
 from notifications.services import notify
 
 from .deadlines import add_business_days, escalation_cutoff, next_business_day
-from .delivery import organization_language, organization_link_url
+from .delivery import DeliveryFailed, deliver, organization_link_url, reminder_email
 from .models import Appointment, Referral
 from .services import referral_link_token
 from .transitions import LINK_OPEN
@@ -105,10 +102,6 @@ def _watched(deadline):
     )
 
 
-def _organization(referral):
-    return referral.service.organization.name if referral.service_id else referral.outside_provider
-
-
 def _coordinator(referral):
     coordinator = referral.case.coordinator
     return coordinator.get_full_name() or coordinator.username
@@ -157,7 +150,7 @@ def _create_once(*, rule_key, case, title, details, due_on, url):
 def _overdue_task_text(deadline, referral):
     values = {
         "recipient": Truncator(referral.recipient).chars(NAME_MAX_LENGTH),
-        "organization": Truncator(_organization(referral)).chars(NAME_MAX_LENGTH),
+        "organization": Truncator(referral.organization_name).chars(NAME_MAX_LENGTH),
         "category": referral.need.category,
         "sent": timezone.localdate(referral.requested_at).isoformat() if referral.requested_at else "—",
         "due": getattr(referral, deadline.due).isoformat(),
@@ -291,7 +284,7 @@ def _escalations(today, now, result):
             kind=Notification.Kind.ESCALATION,
             url=reverse("referrals:referral-detail", args=[referral.uuid]),
             params={
-                "organization": _organization(referral),
+                "organization": referral.organization_name,
                 "family": referral.case.family.name,
                 "deadline": deadline.name,
                 "due_on": getattr(referral, deadline.due),
@@ -328,23 +321,7 @@ def _due_reminders(today):
 
 def _send_reminder(deadline, referral):
     link = organization_link_url(referral_link_token(referral))
-    coordinator = referral.case.coordinator
-    # The language the referral itself was emailed in: English unless the service lists only Spanish.
-    with translation.override(organization_language(referral)), timezone.override(settings.TIME_ZONE):
-        context = {
-            "deadline": deadline.name,
-            "due": getattr(referral, deadline.due),
-            "organization": _organization(referral),
-            "category": referral.need.category,
-            "sent_on": timezone.localdate(referral.requested_at),
-            "link": link,
-            "coordinator": _coordinator(referral),
-            "coordinator_phone": coordinator.phone or referral.case.team.phone,
-            "center": settings.CARECOORD_CENTER_NAME,
-        }
-        subject = render_to_string("referrals/email/reminder_subject.txt", context).strip()
-        body = render_to_string("referrals/email/reminder_body.txt", context)
-    send_mail(subject, body, None, [referral.sent_to])
+    deliver(reminder_email(referral, deadline=deadline.name, due=getattr(referral, deadline.due), link=link))
 
 
 def _reminders(today, now, result):
@@ -360,9 +337,9 @@ def _reminders(today, now, result):
                 if not stamped:
                     continue
                 _send_reminder(deadline, referral)
-        except OSError:
-            # smtplib's errors are OSErrors: the mail server refused or was down.
-            # The stamp rolled back with the savepoint, so the next run tries again.
+        except DeliveryFailed:
+            # The mail server refused or was down: the stamp rolled back with the
+            # savepoint, so the next run tries again.
             logger.exception("Could not email the %s reminder of referral %s", deadline.name, referral.uuid)
             continue
         result["reminders_sent"] += 1

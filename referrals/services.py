@@ -327,7 +327,7 @@ def referral_email_failed(*, referral, address, error):
         recipients=[referral.case.coordinator],
         kind=Notification.Kind.REFERRAL_NOT_SENT,
         url=reverse("referrals:referral-detail", args=[referral.uuid]),
-        params={"organization": _organization_name(referral), "family": referral.case.family.name},
+        params={"organization": referral.organization_name, "family": referral.case.family.name},
     )
 
 
@@ -375,10 +375,6 @@ def _batch_fill(winner, *, actor):
 # Telling the coordinator what the organization answered
 
 
-def _organization_name(referral):
-    return referral.service.organization.name if referral.service_id else referral.outside_provider
-
-
 def _tell_coordinator(referral, kind, **params):
     """An item in the case coordinator's inbox about the organization's answer, in this transaction."""
     child = referral.child
@@ -387,7 +383,7 @@ def _tell_coordinator(referral, kind, **params):
         kind=kind,
         url=reverse("referrals:referral-detail", args=[referral.uuid]),
         params={
-            "organization": _organization_name(referral),
+            "organization": referral.organization_name,
             "child": child.first_name if child else "",
             "need": str(referral.need.category),
             **params,
@@ -463,7 +459,7 @@ def referral_link_revoke(*, referral, actor):
 
 
 def _organization_label(referral):
-    return f"{_organization_name(referral)} ({_(RECEIVING_ORGANIZATION)})"
+    return f"{referral.organization_name} ({_(RECEIVING_ORGANIZATION)})"
 
 
 # What each answer of the organization's page does: the move it makes, and what the coordinator is told.
@@ -559,7 +555,7 @@ def organization_propose_appointment(
         child=referral.child,
         case=referral.case,
         referral=referral,
-        provider=_organization_name(referral),
+        provider=referral.organization_name,
         place=place,
         address=address,
         start=start,

@@ -126,6 +126,11 @@ class Referral(TrackedModel):
         return self.outside_provider
 
     @property
+    def organization_name(self):
+        """Who receives the referral: the directory service's organization, or the outside provider."""
+        return self.service.organization.name if self.service_id else self.outside_provider
+
+    @property
     def child(self):
         """The child the referral is for: the need's, else the case's eldest (an appointment the
         organization proposes is booked for them)."""

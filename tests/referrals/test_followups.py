@@ -2,7 +2,6 @@
 
 import datetime
 import os
-import smtplib
 import subprocess
 import sys
 import uuid
@@ -145,21 +144,16 @@ def test_the_reminder_to_a_service_in_spanish_only_is_in_spanish(mailoutbox):
 
 
 @pytest.mark.django_db
-def test_a_failed_reminder_email_is_not_stamped_and_is_sent_on_the_next_run(monkeypatch, mailoutbox):
-    import referrals.followups
-
+def test_a_failed_reminder_email_is_not_stamped_and_is_sent_on_the_next_run(settings, mailoutbox):
     referral = sent_on(THANKSGIVING_EVE)
-    real_send_mail = referrals.followups.send_mail
+    working_backend = settings.EMAIL_BACKEND
 
-    def mail_server_down(*args, **kwargs):
-        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-
-    monkeypatch.setattr(referrals.followups, "send_mail", mail_server_down)
+    settings.EMAIL_BACKEND = "tests.referrals.test_sending.RefusingBackend"
     assert follow_up_rules_run(now=at(FRIDAY)) == NOTHING
     referral.refresh_from_db()
     assert referral.acknowledge_reminded_at is None
 
-    monkeypatch.setattr(referrals.followups, "send_mail", real_send_mail)
+    settings.EMAIL_BACKEND = working_backend
     assert follow_up_rules_run(now=at(FRIDAY, 10)) == counts(reminders_sent=1)
     assert len(mailoutbox) == 1
 

@@ -66,10 +66,21 @@ def test_the_email_carries_the_absolute_link_and_only_the_minimum(
     assert "Physical therapy" in body
     assert "Mother speaks Spanish; call after 4 pm." in body
     assert "Carmen Ortiz" in body
-    assert "(555) 000-1234" in body  # the team's phone
+    assert coordinator.phone
+    assert coordinator.phone in body  # the coordinator's own line, as on the organization page
     assert referral.acknowledge_due.strftime("%Y") in body
     assert need.child.last_name not in body
     assert need.description not in body
+
+
+def test_a_coordinator_without_a_phone_of_their_own_gives_the_teams(
+    need, coordinator, mailoutbox, django_capture_on_commit_callbacks
+):
+    coordinator.phone = ""
+    coordinator.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        send(need, coordinator)
+    assert "(555) 000-1234" in mailoutbox[0].body
 
 
 def test_without_a_service_address_the_organizations_address_is_used(
