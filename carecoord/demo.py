@@ -51,7 +51,7 @@ def _referral_place(coordinator, family, service):
         "url": reverse("referrals:referral-detail", args=[referral.uuid]),
         "organization": referral.service.organization.name,
         "child": referral.need.child.first_name if referral.need.child else str(referral.case.family),
-        "need": str(referral.need.category),
+        "need": referral.need.category.code,
         "family": str(referral.case.family),
         "due_on": referral.acknowledge_due or _days_after(referral.requested_at, 2),
         "coordinator": coordinator.get_full_name(),

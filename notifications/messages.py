@@ -4,6 +4,7 @@ Parameters are plain values (names, codes); a parameter named ``when`` or
 ending in ``_at`` holds an ISO date-time and one ending in ``_on`` an ISO date,
 shown in the reader's language and the site's time zone. A parameter that a
 message names but the item lacks reads as empty rather than breaking the inbox.
+Codes (a need's category) are shown through ``register_param_display``.
 """
 
 import datetime
@@ -58,9 +59,21 @@ def _day(value):
     return day
 
 
+# How a parameter holding a code reads, by parameter name: registered by the app that owns the codes
+# (``cases`` registers ``need``, a service category code), since this app sits below them.
+PARAM_DISPLAYS = {}
+
+
+def register_param_display(name, display):
+    """Show parameter ``name`` as ``display(value)``, in the reader's language; unknown codes stay."""
+    PARAM_DISPLAYS[name] = display
+
+
 def _display(name, value):
     if not isinstance(value, str) or not value:
         return value
+    if name in PARAM_DISPLAYS:
+        return PARAM_DISPLAYS[name](value)
     if name == "when" or name.endswith("_at"):
         moment = parse_datetime(value)
         if moment is not None:

@@ -385,7 +385,7 @@ def _tell_coordinator(referral, kind, **params):
         params={
             "organization": referral.organization_name,
             "child": child.first_name if child else "",
-            "need": str(referral.need.category),
+            "need": referral.need.category.code,
             **params,
         },
     )

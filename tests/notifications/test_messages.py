@@ -66,3 +66,21 @@ def test_a_date_given_as_a_date_time_reads_as_its_day(coordinator):
 
     with translation.override("en"):
         assert item.message.startswith("Overdue since March 2, 2026:")
+
+
+def test_the_need_is_named_by_its_category_in_the_readers_language(coordinator):
+    params = {"organization": "Clinic", "child": "Mateo", "need": "behavioral_health"}
+    item = NotificationFactory(recipient=coordinator, kind=K.REFERRAL_ACCEPTED, params=params)
+
+    with translation.override("en"):
+        assert item.message == "Clinic accepted the referral for Mateo (Behavioral health)."
+    with translation.override("es"):
+        assert item.message.endswith("(Salud mental y conductual).")
+
+
+def test_a_need_stored_as_words_before_codes_reads_as_stored(coordinator):
+    params = {"organization": "Clinic", "child": "Mateo", "need": "Medical"}
+    item = NotificationFactory(recipient=coordinator, kind=K.REFERRAL_ACCEPTED, params=params)
+
+    with translation.override("en"):
+        assert item.message.endswith("(Medical).")
