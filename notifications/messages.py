@@ -38,8 +38,6 @@ MESSAGES = {
     K.PORTAL_FIRST_SIGN_IN: _(
         "%(caregiver)s signed in to the family portal for the first time (%(family)s)."
     ),
-    K.EMERGENCY_ACCESS: _("%(user)s used emergency access to the %(family)s case: %(reason)s"),
-    K.SCREENING_SAFETY: _("A screening answer for %(family)s flags a safety concern: contact them today."),
 }
 
 # Codes a message may carry in ``deadline``, shown as words.

@@ -43,8 +43,6 @@ class Notification(UUIDModel):
             "portal_first_sign_in",
             _("A caregiver signed in to the portal for the first time"),
         )
-        EMERGENCY_ACCESS = "emergency_access", _("Someone used emergency access to a case")
-        SCREENING_SAFETY = "screening_safety", _("A screening answer flags the family's safety")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -119,8 +117,6 @@ class NotificationPreference(models.Model):
 DEFAULT_DELIVERY = {
     Notification.Kind.TASK_OVERDUE: NotificationPreference.Delivery.IMMEDIATE,
     Notification.Kind.ESCALATION: NotificationPreference.Delivery.IMMEDIATE,
-    Notification.Kind.EMERGENCY_ACCESS: NotificationPreference.Delivery.IMMEDIATE,
-    Notification.Kind.SCREENING_SAFETY: NotificationPreference.Delivery.IMMEDIATE,
 }
 
 
