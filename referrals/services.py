@@ -484,8 +484,11 @@ def organization_answer(*, referral, answer, note="", reason_code=""):
         raise ValidationError(_("Unknown answer."))
     if answer == "decline" and not reason_code:
         raise ValidationError({"reason_code": _("Tell the coordinator why the referral is declined.")})
-    label = _organization_label(referral)
     move = REFERRAL_LIFECYCLE[ORGANIZATION_ANSWERS[answer]]
+    if referral.status == move.target:
+        # The same answer again (a double click, a page sent twice): it stands as given, told once.
+        return referral
+    label = _organization_label(referral)
     if answer == "delivered":
         referral = _accepted_first(referral, actor_label=label)
     referral = _referral_move(referral, move, actor_label=label, note=note, reason_code=reason_code)

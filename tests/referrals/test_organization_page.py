@@ -248,3 +248,12 @@ def test_the_page_query_count_does_not_grow_with_appointments_and_history(client
         assert client.get(address).status_code == 200
 
     assert_queries_bounded(add_rows=add_history, load=load, ceiling=5)
+
+
+def test_accepting_twice_shows_the_thanks_again_and_tells_the_coordinator_once(client, referral):
+    first = post(client, referral, "accept")
+    second = post(client, referral, "accept")
+
+    assert first.status_code == second.status_code == 302
+    assert Referral.objects.get(pk=referral.pk).events.filter(to_status=S.ACCEPTED).count() == 1
+    assert Notification.objects.filter(kind=K.REFERRAL_ACCEPTED).count() == 1
