@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "carecoord",
     "accounts",
+    "audit",
     "cases",
     "referrals",
     "portal",
@@ -91,6 +92,10 @@ MIDDLEWARE = [
     "accounts.middleware.SessionLimitsMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # After sign-in and session limits: every signed-in request, refused ones included, is logged.
+    "audit.middleware.AccessLogMiddleware",
+    # Inside the access log, which marks what an emergency grant allowed.
+    "cases.middleware.EmergencyAccessMiddleware",
     # Last, so it sees the sign-in that the view refused and answers with the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -112,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
                 "accounts.context_processors.session_timeout",
+                "cases.context_processors.emergency_access",
             ],
         },
     },
@@ -243,6 +249,8 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 CARECOORD_STAFF_IDLE_MINUTES = int(os.environ.get("CARECOORD_STAFF_IDLE_MINUTES", "15"))
 CARECOORD_FAMILY_IDLE_MINUTES = int(os.environ.get("CARECOORD_FAMILY_IDLE_MINUTES", "30"))
 CARECOORD_SESSION_MAX_HOURS = int(os.environ.get("CARECOORD_SESSION_MAX_HOURS", "12"))
+# Emergency ("break-glass") access to a case outside one's teams lasts this long (cases.emergency).
+CARECOORD_EMERGENCY_ACCESS_HOURS = int(os.environ.get("CARECOORD_EMERGENCY_ACCESS_HOURS", "4"))
 CARECOORD_IDLE_WARNING_SECONDS = int(os.environ.get("CARECOORD_IDLE_WARNING_SECONDS", "60"))
 SESSION_COOKIE_AGE = CARECOORD_SESSION_MAX_HOURS * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -4,6 +4,7 @@ from .models import (
     Activity,
     Caregiver,
     Case,
+    EmergencyAccess,
     CaseEvent,
     Child,
     Consent,
@@ -155,3 +156,22 @@ class EDVisitAdmin(admin.ModelAdmin):
     search_fields = ["child__first_name", "child__last_name", "hospital"]
     raw_id_fields = ["child", "case"]
     readonly_fields = READ_ONLY
+
+
+@admin.register(EmergencyAccess)
+class EmergencyAccessAdmin(admin.ModelAdmin):
+    """Emergency grants, for review: made only through the emergency-access page, never edited."""
+
+    list_display = ["started_at", "user", "case", "reason", "ends_at"]
+    list_filter = ["reason"]
+    list_select_related = ["user", "case__family"]
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -15,6 +15,7 @@ from .models import (
     Child,
     Consent,
     EDVisit,
+    EmergencyAccess,
     Family,
     Goal,
     Need,
@@ -317,3 +318,17 @@ class CaseFilterForm(forms.Form):
         # Never-contacted cases are the most urgent to see when sorting by last contact.
         nulls = {"nulls_first": True} if field == "last_contact_at" else {"nulls_last": True}
         return queryset.order_by(F(field).asc(**nulls), "pk")
+
+
+class EmergencyAccessForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why can this not wait for the family's team?"),
+        choices=EmergencyAccess.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+    explanation = forms.CharField(
+        label=_("Explain in a sentence"),
+        help_text=_("Kept with the grant and shown to the team's supervisors. No health details are needed."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+    )

@@ -652,3 +652,49 @@ _STATUS_LABELS = {**dict(Case.Status.choices), **dict(Need.Status.choices)}
 def status_label(code):
     """The readable name of a case or need status stored on a timeline event."""
     return _STATUS_LABELS.get(code, code)
+
+
+class EmergencyAccess(UUIDModel):
+    """A staff user's time-limited access to one case outside their teams, for a stated reason.
+
+    Made only by ``cases.emergency.emergency_access_grant``; never changed afterwards
+    (an early end is not offered: the grant simply runs out at ``ends_at``).
+    """
+
+    class Reason(models.TextChoices):
+        SAFETY = "safety", _("A child's health or safety is at risk now")
+        COVERING = "covering", _("Covering for the family's team, who cannot be reached")
+        FAMILY_CALLED = "family_called", _("The family called and needs help now")
+        OTHER = "other", _("Another urgent reason")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="emergency_accesses",
+    )
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="emergency_accesses"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason)
+    explanation = models.TextField(_("explanation"))
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    ends_at = models.DateTimeField(_("ends at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["user", "ends_at"], name="emergency_user_ends")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("started_at")), name="emergency_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.case_id} until {self.ends_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self):
+        return self.ends_at > timezone.now()

@@ -5,12 +5,57 @@ outside them); services check their actor with ``require_case_access`` or
 ``require_family_access`` before they change anything.
 """
 
+from dataclasses import dataclass, field
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import is_staff_member, teams_led_by, teams_visible_to
+from accounts.permissions import has_role, is_staff_member, teams_led_by, teams_visible_to
 
-from .models import Case, Family
+from .models import Case, EmergencyAccess, Family
+
+
+@dataclass(frozen=True)
+class EmergencyGrants:
+    """The cases (and their households) a user reaches through active emergency grants."""
+
+    case_ids: frozenset = field(default_factory=frozenset)
+    family_ids: frozenset = field(default_factory=frozenset)
+    until: object = None
+
+    def __bool__(self):
+        return bool(self.case_ids)
+
+
+NO_GRANTS = EmergencyGrants()
+
+
+def may_request_emergency_access(user):
+    """Coordinators and supervisors; administrators already see every team."""
+    return user is not None and has_role(user, User.Role.COORDINATOR, User.Role.SUPERVISOR)
+
+
+def emergency_grants(user):
+    """The user's active grants, read once per request (``user.emergency_grants``, see cases.middleware)."""
+    grants = getattr(user, "emergency_grants", None)
+    if grants is None:
+        grants = NO_GRANTS
+        if may_request_emergency_access(user):
+            rows = list(
+                EmergencyAccess.objects.filter(user=user, ends_at__gt=timezone.now()).values_list(
+                    "case_id", "case__family_id", "ends_at"
+                )
+            )
+            if rows:
+                grants = EmergencyGrants(
+                    case_ids=frozenset(row[0] for row in rows),
+                    family_ids=frozenset(row[1] for row in rows),
+                    until=max(row[2] for row in rows),
+                )
+        user.emergency_grants = grants
+    return grants
 
 
 def families_visible_to(user):
@@ -19,6 +64,9 @@ def families_visible_to(user):
         return Family.objects.none()
     if user.role == User.Role.ADMIN:
         return Family.objects.all()
+    grants = emergency_grants(user)
+    if grants:
+        return Family.objects.filter(Q(team__in=teams_visible_to(user)) | Q(pk__in=grants.family_ids))
     return Family.objects.filter(team__in=teams_visible_to(user))
 
 
@@ -28,6 +76,9 @@ def cases_visible_to(user):
         return Case.objects.none()
     if user.role == User.Role.ADMIN:
         return Case.objects.all()
+    grants = emergency_grants(user)
+    if grants:
+        return Case.objects.filter(Q(team__in=teams_visible_to(user)) | Q(pk__in=grants.case_ids))
     return Case.objects.filter(team__in=teams_visible_to(user))
 
 
@@ -39,18 +90,27 @@ def works_in_team(user, team_id):
 
 
 def can_work_case(user, case):
-    """Read and write a case: staff of its team, and administrators."""
-    return works_in_team(user, case.team_id)
+    """Read and write a case: staff of its team, administrators, and holders of an emergency grant to it."""
+    if works_in_team(user, case.team_id):
+        return True
+    return user is not None and is_staff_member(user) and case.pk in emergency_grants(user).case_ids
 
 
 def can_work_family(user, family):
-    """Read and write a household and its people: staff of its team, and administrators."""
-    return works_in_team(user, family.team_id)
+    """Read and write a household and its people: as for its cases (an emergency grant included)."""
+    if works_in_team(user, family.team_id):
+        return True
+    return user is not None and is_staff_member(user) and family.pk in emergency_grants(user).family_ids
 
 
 def can_approve_closure(user, case):
     """Approve or return closures, reassign and review: supervisors of the case's team."""
     return is_staff_member(user) and teams_led_by(user).filter(pk=case.team_id).exists()
+
+
+def can_supervise_family(user, family):
+    """Supervisors of the household's team, and administrators: who read its access history."""
+    return is_staff_member(user) and teams_led_by(user).filter(pk=family.team_id).exists()
 
 
 def require_case_access(actor, case):

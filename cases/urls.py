@@ -25,6 +25,7 @@ urlpatterns = [
     path("<uuid:uuid>/", views.case_detail, name="case-detail"),
     path("<uuid:uuid>/edit/", views.case_edit, name="case-edit"),
     path("<uuid:uuid>/history/", views.case_history, name="case-history"),
+    path("<uuid:uuid>/emergency-access/", views.emergency_access, name="emergency-access"),
     path("<uuid:uuid>/activate/", views.case_activate, name="case-activate"),
     path("<uuid:uuid>/closure/", views.case_closure_request, name="case-closure-request"),
     path("<uuid:uuid>/closure/approve/", views.case_closure_approve, name="case-closure-approve"),

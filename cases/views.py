@@ -2,20 +2,21 @@
 
 import copy
 
-from auditlog.signals import accessed
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import CharField, Count, F, Prefetch, Q, Value
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from accounts.permissions import staff_visible_to
+from audit.record import Action, get_noted_or_404, note
 from carecoord.spreadsheets import SafeWriter
 from carecoord.web import (
     PAGE_SIZE,
@@ -26,7 +27,7 @@ from carecoord.web import (
     staff_required,
 )
 
-from . import services
+from . import emergency, services
 from .closure import closure_blockers, closure_summary, upcoming_appointments
 from .forms import (
     ActivityForm,
@@ -39,6 +40,7 @@ from .forms import (
     ClosureReturnForm,
     ConsentForm,
     EDVisitForm,
+    EmergencyAccessForm,
     FamilyForm,
     GoalForm,
     NeedForm,
@@ -47,9 +49,18 @@ from .forms import (
     ReopenForm,
     TaskForm,
 )
+from .middleware import remember as remember_emergency_grants
 from .models import Activity, Caregiver, Case, CaseEvent, Child, Consent, EDVisit, Family, Goal, Need, Task
 from .panels import case_panels, family_panels
-from .permissions import can_approve_closure, cases_visible_to, families_visible_to
+from .permissions import (
+    can_approve_closure,
+    can_supervise_family,
+    can_work_case,
+    cases_visible_to,
+    emergency_grants,
+    families_visible_to,
+    may_request_emergency_access,
+)
 from .transitions import need_next_statuses
 
 TIMELINE_PAGE_SIZE = 15
@@ -73,6 +84,7 @@ def caseload(request):
     cases, scope = _caseload_queryset(request, filters)
     cases = cases.prefetch_related(Prefetch("children", queryset=Child.objects.order_by("date_of_birth")))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    note(request, action=Action.LIST, rows=page.paginator.count)
     context = {"page": page, "filters": filters, "scope": scope, "today": timezone.localdate()}
     template = "cases/caseload.html#results" if request.htmx else "cases/caseload.html"
     return render(request, template, context)
@@ -99,7 +111,9 @@ def caseload_export(request):
             _("Opened"),
         ]
     )
+    rows = 0
     for case in cases.iterator(chunk_size=500):
+        rows += 1
         writer.writerow(
             [
                 case.family.name,
@@ -113,6 +127,7 @@ def caseload_export(request):
                 timezone.localtime(case.opened_at).date(),
             ]
         )
+    note(request, action=Action.EXPORT, rows=rows)
     return response
 
 
@@ -131,6 +146,7 @@ def search(request):
             .order_by("archived_at", "name", "pk")
         )
     page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
+    note(request, action=Action.SEARCH, rows=page.paginator.count if query else 0)
     template = "cases/search.html#results" if request.htmx else "cases/search.html"
     return render(request, template, {"page": page, "query": query})
 
@@ -155,13 +171,12 @@ def intake(request):
 
 
 def _family(request, uuid):
-    return get_object_or_404(families_visible_to(request.user).select_related("team"), uuid=uuid)
+    return get_noted_or_404(request, families_visible_to(request.user).select_related("team"), uuid=uuid)
 
 
 @staff_required
 def family_detail(request, uuid):
     family = _family(request, uuid)
-    accessed.send(sender=Family, instance=family)
     cases = family.cases.select_related("program", "coordinator").order_by("closed_at", "-opened_at")
     context = {
         "family": family,
@@ -171,6 +186,7 @@ def family_detail(request, uuid):
         "cases": cases,
         "panels": family_panels(request, family),
         "today": timezone.localdate(),
+        "can_see_access_history": can_supervise_family(request.user, family),
     }
     return render(request, "cases/family_detail.html", context)
 
@@ -233,8 +249,8 @@ def caregiver_add(request, uuid):
 
 @staff_required
 def caregiver_edit(request, uuid):
-    caregiver = get_object_or_404(
-        Caregiver.objects.filter(family__in=families_visible_to(request.user)), uuid=uuid
+    caregiver = get_noted_or_404(
+        request, Caregiver.objects.filter(family__in=families_visible_to(request.user)), uuid=uuid
     )
     form = CaregiverForm(request.POST or None, instance=caregiver)
 
@@ -259,7 +275,9 @@ def child_add(request, uuid):
 
 @staff_required
 def child_edit(request, uuid):
-    child = get_object_or_404(Child.objects.filter(family__in=families_visible_to(request.user)), uuid=uuid)
+    child = get_noted_or_404(
+        request, Child.objects.filter(family__in=families_visible_to(request.user)), uuid=uuid
+    )
     form = ChildForm(request.POST or None, instance=child)
 
     def run(data):
@@ -283,8 +301,8 @@ def consent_add(request, uuid):
 
 @staff_required
 def consent_withdraw(request, uuid):
-    consent = get_object_or_404(
-        Consent.objects.filter(family__in=families_visible_to(request.user)), uuid=uuid
+    consent = get_noted_or_404(
+        request, Consent.objects.filter(family__in=families_visible_to(request.user)), uuid=uuid
     )
     form = ReasonForm(request.POST or None)
 
@@ -318,7 +336,9 @@ def case_open(request, uuid):
 
 @staff_required
 def edvisit_add(request, uuid):
-    child = get_object_or_404(Child.objects.filter(family__in=families_visible_to(request.user)), uuid=uuid)
+    child = get_noted_or_404(
+        request, Child.objects.filter(family__in=families_visible_to(request.user)), uuid=uuid
+    )
     form = EDVisitForm(request.POST or None)
 
     def run(data):
@@ -339,7 +359,8 @@ def edvisit_add(request, uuid):
 @staff_required
 def edvisit_edit(request, uuid):
     """Correct an ED visit (reason, times, hospital, details), refusing a stale form."""
-    visit = get_object_or_404(
+    visit = get_noted_or_404(
+        request,
         EDVisit.objects.filter(child__family__in=families_visible_to(request.user)).select_related(
             "child__family"
         ),
@@ -359,10 +380,54 @@ def edvisit_edit(request, uuid):
 # The case page and its parts
 
 
+def _outside_teams(request, uuid):
+    """A case of another team: "not found", or for coordinators and supervisors the emergency-access page.
+
+    The attempt is logged as refused, against the household it would have opened.
+    """
+    outside = None
+    if may_request_emergency_access(request.user):
+        outside = Case.objects.filter(uuid=uuid).only("pk", "uuid", "family_id", "team_id").first()
+    if outside is None:
+        raise Http404
+    note(request, outside, action=Action.DENIED)
+    return redirect("cases:emergency-access", outside.uuid)
+
+
+@staff_required
+def emergency_access(request, uuid):
+    """State a reason to open a case of another team for a few hours; the team's supervisors are told."""
+    if not may_request_emergency_access(request.user):
+        raise Http404
+    case = get_noted_or_404(request, Case.objects.select_related("team", "family"), uuid=uuid)
+    if can_work_case(request.user, case):
+        return redirect("cases:case-detail", case.uuid)
+    form = EmergencyAccessForm(request.POST or None)
+
+    def run(data):
+        return emergency.emergency_access_grant(
+            actor=request.user, case=case, reason=data["reason"], explanation=data["explanation"]
+        )
+
+    if request.method == "POST":
+        grant, _stale = run_form(request, form, run)
+        if grant:
+            remember_emergency_grants(request, emergency_grants(request.user))
+            note(request, case, action=Action.EMERGENCY_ACCESS)
+            messages.warning(
+                request,
+                _("Emergency access granted until %(time)s. Everything you open is recorded.")
+                % {"time": date_format(timezone.localtime(grant.ends_at), "TIME_FORMAT")},
+            )
+            return redirect("cases:case-detail", case.uuid)
+    context = {"form": form, "team": case.team, "hours": emergency.grant_hours()}
+    return render(request, "cases/emergency_access.html", context)
+
+
 def _case(request, uuid, queryset=None):
     queryset = queryset if queryset is not None else cases_visible_to(request.user)
-    return get_object_or_404(
-        queryset.select_related("family", "program", "coordinator", "team", "updated_by"), uuid=uuid
+    return get_noted_or_404(
+        request, queryset.select_related("family", "program", "coordinator", "team", "updated_by"), uuid=uuid
     )
 
 
@@ -421,8 +486,10 @@ def case_context(request, case):
 
 @staff_required
 def case_detail(request, uuid):
-    case = _case(request, uuid)
-    accessed.send(sender=Case, instance=case)
+    try:
+        case = _case(request, uuid)
+    except Http404:
+        return _outside_teams(request, uuid)
     section = request.GET.get("section")
     if request.htmx and section in {"timeline", "needs", "goals", "tasks"}:
         return render(request, f"cases/case_detail.html#{section}", case_context(request, case))
@@ -477,7 +544,8 @@ def need_add(request, uuid):
 
 
 def _need(request, uuid):
-    need = get_object_or_404(
+    need = get_noted_or_404(
+        request,
         Need.objects.filter(case__in=cases_visible_to(request.user)).select_related(
             "case", "category", "child"
         ),
@@ -530,7 +598,7 @@ def goal_add(request, uuid):
 
 @staff_required
 def goal_edit(request, uuid):
-    goal = get_object_or_404(Goal.objects.filter(case__in=cases_visible_to(request.user)), uuid=uuid)
+    goal = get_noted_or_404(request, Goal.objects.filter(case__in=cases_visible_to(request.user)), uuid=uuid)
     case = _case(request, goal.case.uuid)
     form = GoalForm(request.POST or None, instance=goal, case=case)
 
@@ -569,7 +637,7 @@ def task_add(request, uuid):
 @staff_required
 @require_POST
 def task_complete(request, uuid):
-    task = get_object_or_404(Task.objects.filter(case__in=cases_visible_to(request.user)), uuid=uuid)
+    task = get_noted_or_404(request, Task.objects.filter(case__in=cases_visible_to(request.user)), uuid=uuid)
     case = _case(request, task.case.uuid)
     try:
         services.task_complete(task=task, actor=request.user)

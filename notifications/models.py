@@ -39,6 +39,7 @@ class Notification(UUIDModel):
         TASK_OVERDUE = "task_overdue", _("A task is overdue")
         FOLLOW_UP_RULE = "follow_up_rule", _("A follow-up rule asked for an action")
         ESCALATION = "escalation", _("An organization missed a deadline (escalation)")
+        EMERGENCY_ACCESS = "emergency_access", _("Someone outside the team opened a case in an emergency")
         PORTAL_FIRST_SIGN_IN = (
             "portal_first_sign_in",
             _("A caregiver signed in to the portal for the first time"),
@@ -117,6 +118,7 @@ class NotificationPreference(models.Model):
 DEFAULT_DELIVERY = {
     Notification.Kind.TASK_OVERDUE: NotificationPreference.Delivery.IMMEDIATE,
     Notification.Kind.ESCALATION: NotificationPreference.Delivery.IMMEDIATE,
+    Notification.Kind.EMERGENCY_ACCESS: NotificationPreference.Delivery.IMMEDIATE,
 }
 
 

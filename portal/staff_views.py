@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.record import get_noted_or_404
 from carecoord.web import staff_required
 
 from . import services
@@ -16,7 +17,9 @@ from .permissions import caregivers_managed_by
 
 
 def _caregiver(request, uuid):
-    return get_object_or_404(caregivers_managed_by(request.user).select_related("family", "user"), uuid=uuid)
+    return get_noted_or_404(
+        request, caregivers_managed_by(request.user).select_related("family", "user"), uuid=uuid
+    )
 
 
 def _back_to_family(caregiver):
@@ -54,7 +57,8 @@ def invitation_create(request, uuid):
 @staff_required
 @require_POST
 def invitation_revoke(request, uuid):
-    invitation = get_object_or_404(
+    invitation = get_noted_or_404(
+        request,
         PortalInvitation.objects.filter(caregiver__in=caregivers_managed_by(request.user)).select_related(
             "caregiver__family"
         ),

@@ -6,7 +6,6 @@ no address names a family, a child or an appointment.
 
 import functools
 
-from auditlog.signals import accessed
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -21,8 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET
 
+from audit.record import note
 from carecoord.web import add_service_error, family_required, private
-from cases.models import Family
 
 from . import services
 from .calendar import calendar_feed
@@ -57,7 +56,7 @@ def caregiver_required(view):
 
 def _summary(request):
     family = request.caregiver.family
-    accessed.send(sender=Family, instance=family)
+    note(request, family)
     return family_summary(family)
 
 
@@ -132,7 +131,7 @@ def calendar_feed_view(request, token):
         raise Http404
     caregiver = feed.caregiver
     services.calendar_feed_read(feed=feed)
-    accessed.send(sender=Family, instance=caregiver.family)
+    note(request, caregiver.family, role="calendar")
     with translation.override(services.user_language(caregiver.user, caregiver.family)):
         body = calendar_feed(family_summary(caregiver.family))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -2,10 +2,11 @@
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from audit.record import get_noted_or_404
 from carecoord.web import current_values, run_form, staff_required
 from cases.permissions import cases_visible_to
 
@@ -15,7 +16,9 @@ from .permissions import appointments_visible_to, referrals_visible_to
 
 
 def _referral(request, uuid):
-    return get_object_or_404(referrals_visible_to(request.user).with_listing().with_durations(), uuid=uuid)
+    return get_noted_or_404(
+        request, referrals_visible_to(request.user).with_listing().with_durations(), uuid=uuid
+    )
 
 
 def _appointment_target(request):
@@ -23,8 +26,8 @@ def _appointment_target(request):
     if request.GET.get("referral"):
         referral = _referral(request, request.GET["referral"])
         return referral.case, referral
-    case = get_object_or_404(
-        cases_visible_to(request.user).select_related("family"), uuid=request.GET.get("case") or None
+    case = get_noted_or_404(
+        request, cases_visible_to(request.user).select_related("family"), uuid=request.GET.get("case") or None
     )
     return case, None
 
@@ -59,8 +62,10 @@ def appointment_new(request):
 
 
 def _appointment(request, uuid):
-    appointment = get_object_or_404(
-        appointments_visible_to(request.user).select_related("child__family", "case", "referral"), uuid=uuid
+    appointment = get_noted_or_404(
+        request,
+        appointments_visible_to(request.user).select_related("child__family", "case", "referral"),
+        uuid=uuid,
     )
     if appointment.case_id and not cases_visible_to(request.user).filter(pk=appointment.case_id).exists():
         raise Http404

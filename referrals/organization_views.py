@@ -2,7 +2,6 @@
 
 from functools import partial
 
-from auditlog.signals import accessed
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from audit.record import note
 from carecoord.text import digits_only
 from carecoord.web import private, run_form
 
@@ -66,7 +66,7 @@ def organization_link(request, token):
         if done:
             messages.success(request, _("Thank you — the coordinator has been told."))
             return redirect("referrals:organization-link", token=token)
-    accessed.send(sender=Referral, instance=referral)
+    note(request, referral, role="organization")
     return render(request, "referrals/organization_link.html", _context(referral, forms, booked))
 
 

@@ -4,11 +4,12 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.record import Action, get_noted_or_404, note
 from carecoord.web import PAGE_SIZE, current_values, run_form, run_move, staff_required
 from cases.models import Need
 from cases.permissions import cases_visible_to
@@ -33,6 +34,7 @@ def referral_list(request):
     page = Paginator(referrals.order_by("requested_at", "-created_at"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    note(request, action=Action.LIST, rows=page.paginator.count)
     context = {"page": page, "status": status, "statuses": Referral.Status.choices}
     return render(request, "referrals/referral_list.html", context)
 
@@ -41,7 +43,8 @@ def referral_list(request):
 def referral_new(request):
     """Refer a need (``?need=``) to one to five directory services (``?service=``, repeated) or a named
     outside provider; the address the referral is emailed to is prefilled from the directory."""
-    need = get_object_or_404(
+    need = get_noted_or_404(
+        request,
         Need.objects.filter(case__in=cases_visible_to(request.user)).select_related(
             "case__family", "category", "child"
         ),
@@ -107,7 +110,9 @@ def _create(need, actor, data):
 
 
 def _referral(request, uuid):
-    return get_object_or_404(referrals_visible_to(request.user).with_listing().with_durations(), uuid=uuid)
+    return get_noted_or_404(
+        request, referrals_visible_to(request.user).with_listing().with_durations(), uuid=uuid
+    )
 
 
 @staff_required

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from audit.record import get_noted_or_404
 from carecoord.web import PAGE_SIZE, staff_required
 from cases.models import Need
 from cases.permissions import cases_visible_to
@@ -23,7 +24,9 @@ def _need_from_query(request):
     except ValueError:
         raise Http404 from None
     needs = Need.objects.filter(case__in=cases_visible_to(request.user))
-    return get_object_or_404(needs.select_related("category", "child", "case__family"), uuid=need_uuid)
+    return get_noted_or_404(
+        request, needs.select_related("category", "child", "case__family"), uuid=need_uuid
+    )
 
 
 @staff_required

@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from accounts.permissions import is_supervising, teams_led_by
-from cases.models import Case
+from cases.models import Case, Family
 from cases.permissions import cases_visible_to
 
 
@@ -23,6 +23,13 @@ def cases_supervised_by(user):
     if not can_supervise(user):
         return Case.objects.none()
     return cases_visible_to(user).filter(team__in=teams_led_by(user))
+
+
+def families_supervised_by(user):
+    """Households of the teams ``user`` leads (every household for an administrator)."""
+    if not can_supervise(user):
+        return Family.objects.none()
+    return Family.objects.filter(team__in=teams_led_by(user))
 
 
 def people_supervised_by(user):

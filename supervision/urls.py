@@ -12,6 +12,7 @@ urlpatterns = [
     path("tasks/", views.task_list, name="task-list"),
     path("referrals/", views.referral_list, name="referral-list"),
     path("closures/", views.closure_queue, name="closure-queue"),
+    path("families/<uuid:uuid>/access/", views.family_access, name="family-access"),
     path("reports/", views.reports, name="reports"),
     path("reports/<slug:name>.csv", views.report_csv, name="report-csv"),
 ]

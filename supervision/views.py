@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.permissions import teams_led_by
+from audit.models import AccessEvent
+from audit.record import Action, get_noted_or_404, note
 from carecoord.spreadsheets import SafeWriter
 from carecoord.web import PAGE_SIZE, run_form, supervisor_required
 from cases import services as case_services
-from cases.models import CaseEvent, Child
+from cases.models import CaseEvent, Child, EmergencyAccess
 
-from . import services
+from . import access_history, services
 from .forms import CoordinatorFilterForm, ReassignForm, ReportFilterForm, ReviewForm
 from .overview import (
     MEASURES,
@@ -30,8 +32,11 @@ from .overview import (
     supervised_cases,
     waiting_referrals,
 )
-from .permissions import cases_supervised_by, people_supervised_by
+from .permissions import cases_supervised_by, families_supervised_by, people_supervised_by
 from .reports import REPORTS, build_reports
+
+# The latest emergency grants shown above a household's access history.
+EMERGENCY_GRANTS_SHOWN = 20
 
 LIST_URLS = {
     "cases": "supervision:case-list",
@@ -98,6 +103,7 @@ def case_list(request):
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     form = ReassignForm(user=request.user, initial={"next": request.get_full_path()})
+    note(request, action=Action.LIST, rows=page.paginator.count)
     context = {"page": page, "measure": measure, "form": form, "person": person}
     return render(request, "supervision/case_list.html", context)
 
@@ -110,6 +116,7 @@ def task_list(request):
     if filters.value("coordinator"):
         tasks = tasks.filter(assignee__uuid=filters.value("coordinator"))
     page = Paginator(tasks.order_by("due_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    note(request, action=Action.LIST, rows=page.paginator.count)
     context = {"page": page, "person": _filtered_person(request, filters), "today": timezone.localdate()}
     return render(request, "supervision/task_list.html", context)
 
@@ -129,6 +136,7 @@ def referral_list(request):
     page.object_list = list(page.object_list)
     for referral in page.object_list:
         referral.days_late = (today - referral.acknowledge_due).days
+    note(request, action=Action.LIST, rows=page.paginator.count)
     context = {"page": page, "person": _filtered_person(request, filters)}
     return render(request, "supervision/referral_list.html", context)
 
@@ -143,6 +151,7 @@ def closure_queue(request):
     page = Paginator(cases.order_by("closure_requested_at", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    note(request, action=Action.LIST, rows=page.paginator.count)
     context = {"page": page, "person": _filtered_person(request, filters)}
     return render(request, "supervision/closure_queue.html", context)
 
@@ -193,7 +202,7 @@ def _uuids(values):
 @supervisor_required
 def case_review(request, uuid):
     """Leave a review note on a case; the coordinator reads it on the timeline."""
-    case = get_object_or_404(cases_supervised_by(request.user).with_summary(), uuid=uuid)
+    case = get_noted_or_404(request, cases_supervised_by(request.user).with_summary(), uuid=uuid)
     form = ReviewForm(request.POST or None, initial={"next": request.GET.get("next", "")})
 
     def run(data):
@@ -241,5 +250,26 @@ def report_csv(request, name):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{name}-{parameters.start:%Y%m%d}-{parameters.end:%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    SafeWriter(response).writerows(report.table())
+    rows = report.table()
+    SafeWriter(response).writerows(rows)
+    note(request, action=Action.EXPORT, rows=len(report.rows))
     return response
+
+
+@supervisor_required
+def family_access(request, uuid):
+    """Who opened, listed or changed this household's records, when and from where; emergency grants first."""
+    family = get_noted_or_404(request, families_supervised_by(request.user).select_related("team"), uuid=uuid)
+    events = AccessEvent.objects.for_family(family.pk).select_related("user")
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    for event in page.object_list:
+        event.page_label = access_history.page_label(event.view)
+        event.record_label = access_history.record_label(event.object_type)
+        event.role_label = access_history.role_label(event.role)
+    grants = (
+        EmergencyAccess.objects.filter(case__family=family)
+        .select_related("user", "case__team")
+        .order_by("-started_at")[:EMERGENCY_GRANTS_SHOWN]
+    )
+    context = {"family": family, "page": page, "grants": grants, "now": timezone.now()}
+    return render(request, "supervision/family_access.html", context)

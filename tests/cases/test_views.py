@@ -252,7 +252,6 @@ def test_search_never_shows_another_teams_family(client, coordinator, other_team
 @pytest.mark.parametrize(
     "url_name",
     [
-        "cases:case-detail",
         "cases:case-edit",
         "cases:need-add",
         "cases:activity-add",
@@ -264,6 +263,13 @@ def test_search_never_shows_another_teams_family(client, coordinator, other_team
 def test_another_teams_case_is_not_found(client, case, outsider, url_name):
     client.force_login(outsider)
     assert client.get(reverse(url_name, args=[case.uuid])).status_code == 404
+
+
+def test_another_teams_case_page_offers_only_emergency_access(client, case, outsider):
+    client.force_login(outsider)
+    response = client.get(reverse("cases:case-detail", args=[case.uuid]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:emergency-access", args=[case.uuid])
 
 
 def test_family_user_cannot_open_a_case_page(client, case, family_user):
@@ -593,13 +599,13 @@ def test_child_added_to_a_family(client, coordinator, case):
     assert Child.objects.filter(first_name="Lucía", family=case.family).exists()
 
 
-def test_opening_a_case_page_is_recorded_in_the_audit_log(client, coordinator, case):
-    from auditlog.models import LogEntry
+def test_opening_a_case_page_is_recorded_in_the_access_log(client, coordinator, case):
+    from audit.models import AccessEvent
 
     client.force_login(coordinator)
     client.get(reverse("cases:case-detail", args=[case.uuid]))
-    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS, object_id=case.pk)
-    assert entry.actor == coordinator
+    entry = AccessEvent.objects.get(view="cases:case-detail")
+    assert (entry.user, entry.object_uuid) == (coordinator, case.uuid)
 
 
 def test_an_open_need_links_to_the_directory_prefiltered_for_it(client, coordinator, case):

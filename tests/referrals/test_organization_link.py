@@ -3,12 +3,12 @@
 import datetime
 
 import pytest
-from auditlog.models import LogEntry
 from django.core import signing
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AccessEvent
 from referrals.models import Appointment, Referral, ReferralEvent
 from referrals.services import (
     LINK_SALT,
@@ -160,11 +160,12 @@ def test_refused_link_page_keeps_the_token_private_too(client):
     assert response["Referrer-Policy"] == "same-origin"
 
 
-def test_reading_the_link_is_in_the_audit_log(client, referral):
-    client.get(url(referral))
-    assert LogEntry.objects.filter(
-        action=LogEntry.Action.ACCESS, object_pk=str(referral.pk), content_type__model="referral"
-    ).exists()
+def test_reading_the_link_is_in_the_access_log_as_the_organization(client, referral):
+    client.get(url(referral), REMOTE_ADDR="198.51.100.7")
+    event = AccessEvent.objects.get(view="referrals:organization-link")
+    assert (event.role, event.user, event.object_uuid) == ("organization", None, referral.uuid)
+    assert event.family_id == referral.case.family_id
+    assert event.address == "198.51.100.7"
 
 
 def test_link_page_query_count_does_not_grow_with_the_case(client, referral):
