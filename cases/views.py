@@ -10,7 +10,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
@@ -414,11 +413,7 @@ def emergency_access(request, uuid):
         if grant:
             remember_emergency_grants(request, emergency_grants(request.user))
             note(request, case, action=Action.EMERGENCY_ACCESS)
-            messages.warning(
-                request,
-                _("Emergency access granted until %(time)s. Everything you open is recorded.")
-                % {"time": date_format(timezone.localtime(grant.ends_at), "TIME_FORMAT")},
-            )
+            # The banner on every page says until when, and that everything is recorded.
             return redirect("cases:case-detail", case.uuid)
     context = {"form": form, "team": case.team, "hours": emergency.grant_hours()}
     return render(request, "cases/emergency_access.html", context)

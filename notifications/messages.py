@@ -36,8 +36,8 @@ MESSAGES = {
         "coordinator %(coordinator)s)."
     ),
     K.EMERGENCY_ACCESS: _(
-        "%(user)s (%(user_team)s) opened the %(family)s case in an emergency, until %(until_at)s. "
-        "The reason and everything opened are on the family's access history."
+        "%(user)s (%(user_team)s) opened the %(family)s case in an emergency (until %(until_at)s); "
+        "the reason and everything opened are on the family's access history."
     ),
     K.PORTAL_FIRST_SIGN_IN: _(
         "%(caregiver)s signed in to the family portal for the first time (%(family)s)."

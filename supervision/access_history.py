@@ -28,7 +28,7 @@ PAGES = {
     "cases:case-detail": _("case page"),
     "cases:case-edit": _("case details"),
     "cases:case-history": _("case history"),
-    "cases:emergency-access": _("emergency access"),
+    "cases:emergency-access": _("emergency access request"),
     "cases:case-activate": _("activating the case"),
     "cases:case-closure-request": _("asking to close the case"),
     "cases:case-closure-approve": _("approving the closure"),
