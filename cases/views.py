@@ -380,17 +380,18 @@ def edvisit_edit(request, uuid):
 
 
 def _outside_teams(request, uuid):
-    """A case of another team: "not found", or for coordinators and supervisors the emergency-access page.
+    """A case outside the user's teams: "not found", or for coordinators and supervisors the emergency page.
 
-    The attempt is logged as refused, against the household it would have opened.
+    The emergency page looks the same whether or not the case exists, so that only
+    stating a reason reveals it. The attempt is logged as refused, against the
+    household it would have opened.
     """
-    outside = None
-    if may_request_emergency_access(request.user):
-        outside = Case.objects.filter(uuid=uuid).only("pk", "uuid", "family_id", "team_id").first()
-    if outside is None:
+    if not may_request_emergency_access(request.user):
         raise Http404
-    note(request, outside, action=Action.DENIED)
-    return redirect("cases:emergency-access", outside.uuid)
+    outside = Case.objects.filter(uuid=uuid).only("pk", "uuid", "family_id", "team_id").first()
+    if outside is not None:
+        note(request, outside, action=Action.DENIED)
+    return redirect("cases:emergency-access", uuid)
 
 
 @staff_required
@@ -398,24 +399,28 @@ def emergency_access(request, uuid):
     """State a reason to open a case of another team for a few hours; the team's supervisors are told."""
     if not may_request_emergency_access(request.user):
         raise Http404
-    case = get_noted_or_404(request, Case.objects.select_related("team", "family"), uuid=uuid)
-    if can_work_case(request.user, case):
+    case = Case.objects.select_related("team", "family").filter(uuid=uuid).first()
+    if case is not None and can_work_case(request.user, case):
         return redirect("cases:case-detail", case.uuid)
     form = EmergencyAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if case is None:
+            raise Http404
+        note(request, case)
 
     def run(data):
         return emergency.emergency_access_grant(
             actor=request.user, case=case, reason=data["reason"], explanation=data["explanation"]
         )
 
-    if request.method == "POST":
+    if request.method == "POST" and case is not None:
         grant, _stale = run_form(request, form, run)
         if grant:
             remember_emergency_grants(request, emergency_grants(request.user))
             note(request, case, action=Action.EMERGENCY_ACCESS)
             # The banner on every page says until when, and that everything is recorded.
             return redirect("cases:case-detail", case.uuid)
-    context = {"form": form, "team": case.team, "hours": emergency.grant_hours()}
+    context = {"form": form, "hours": emergency.grant_hours()}
     return render(request, "cases/emergency_access.html", context)
 
 
