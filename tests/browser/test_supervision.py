@@ -78,3 +78,39 @@ def test_overview_and_reports_on_a_phone(phone_page, live_server, demo_data, scr
     assert_accessible(page, "reports on a phone")
     # Nothing is wider than the screen.
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+
+
+def test_a_coordinator_of_another_team_opens_a_case_in_an_emergency_and_the_supervisor_sees_it(
+    page, live_server, demo_data, screenshots
+):
+    from cases.models import Case
+
+    case = Case.objects.select_related("family").filter(team__name="North Clinic Team").first()
+    sign_in(page, live_server, "harbor-coordinator", demo_data["harbor-coordinator"])
+    page.goto(f"{live_server.url}/cases/{case.uuid}/")
+    assert page.get_by_role("heading", name="Emergency access").is_visible()
+    assert case.family.name not in page.content()
+    assert_accessible(page, "emergency access")
+    page.get_by_label("The family called and needs help now").check()
+    page.get_by_label("Explain in a sentence").fill(
+        "The mother called our line; her coordinator is away today."
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Open the case in an emergency").click()
+    banner = page.get_by_test_id("emergency-banner")
+    assert banner.is_visible()
+    assert case.family.name in banner.inner_text()
+    screenshots.save(page, "case-under-emergency-access")
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, "supervisor", demo_data["supervisor"])
+    page.goto(f"{live_server.url}/for-you/")
+    item = page.get_by_text(f"opened the {case.family.name} case in an emergency")
+    with page.expect_navigation():
+        item.click()
+    assert page.get_by_role("heading", name=f"Access history: {case.family.name}").is_visible()
+    grants = page.get_by_test_id("emergency-grants")
+    assert "The mother called our line" in grants.inner_text()
+    assert page.get_by_test_id("access-events").get_by_text("Emergency access granted").is_visible()
+    screenshots.save(page, "family-access-history")
+    assert_accessible(page, "access history")
