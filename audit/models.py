@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnlyError(Exception):
@@ -33,17 +34,17 @@ class AccessEventQuerySet(models.QuerySet):
 
 class AccessEvent(models.Model):
     class Action(models.TextChoices):
-        READ = "read", _("Opened")
-        LIST = "list", _("Listed")
-        SEARCH = "search", _("Searched")
-        EXPORT = "export", _("Exported")
-        CHANGE = "change", _("Changed")
-        DENIED = "denied", _("Refused")
-        SIGN_IN = "sign_in", _("Signed in")
-        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
-        SIGN_OUT = "sign_out", _("Signed out")
-        LOCKED_OUT = "locked_out", _("Locked out")
-        EMERGENCY_ACCESS = "emergency_access", _("Emergency access granted")
+        READ = "read", pgettext_lazy("access log action", "Opened")
+        LIST = "list", pgettext_lazy("access log action", "Listed")
+        SEARCH = "search", pgettext_lazy("access log action", "Searched")
+        EXPORT = "export", pgettext_lazy("access log action", "Exported")
+        CHANGE = "change", pgettext_lazy("access log action", "Changed")
+        DENIED = "denied", pgettext_lazy("access log action", "Refused")
+        SIGN_IN = "sign_in", pgettext_lazy("access log action", "Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", pgettext_lazy("access log action", "Sign-in failed")
+        SIGN_OUT = "sign_out", pgettext_lazy("access log action", "Signed out")
+        LOCKED_OUT = "locked_out", pgettext_lazy("access log action", "Locked out")
+        EMERGENCY_ACCESS = "emergency_access", pgettext_lazy("access log action", "Emergency access granted")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
