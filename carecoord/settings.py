@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "template_partials",
     "auditlog",
     "axes",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -76,6 +78,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Browser protections on every response, static files included (see "Browser protections" below).
+    "csp.middleware.CSPMiddleware",
+    "carecoord.middleware.PermissionsPolicyMiddleware",
     "carecoord.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -83,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Needs request.user; static files never reach it (whitenoise answers them above), so they stay cacheable.
+    "carecoord.middleware.PrivatePagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.AccountsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -256,6 +263,40 @@ SESSION_COOKIE_AGE = CARECOORD_SESSION_MAX_HOURS * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# Lax, not Strict: a coordinator who opens a case from a reminder email arrives signed in.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# The language choice holds nothing secret, but is sent like the others: never read by scripts.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Browser protections (docs/SECURITY.md, "Browser protections"). Every response carries:
+# - Content-Security-Policy (django-csp): scripts, styles, fonts and fetches from this site only, and
+#   no inline script, inline style or event-handler attribute, so markup slipped into a page (a
+#   family's name, a note) cannot run. img-src allows data: for Bootstrap's own icons (the select
+#   arrow, the close button, the menu button), which its stylesheet draws as data: SVG images;
+#   the two-factor QR code is inline SVG and needs nothing. No 'unsafe-*' keyword, no nonce.
+#   The Django admin works under it unchanged (its scripts are files; a browser test visits it), as
+#   long as no ModelAdmin turns off both action bars: its list page then writes a <style> element.
+# - Permissions-Policy: no camera, microphone, location, payment or USB (carecoord.middleware).
+# - Cache-Control: no-store, private on every page a signed-in user sees (carecoord.middleware) and on
+#   every page reached through a secret link (their views say so), so a shared workstation keeps no copy.
+# - X-Frame-Options, Referrer-Policy, nosniff (Django's SecurityMiddleware and clickjacking
+#   middleware), and HSTS plus secure cookies in production below.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -263,6 +304,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))

@@ -91,7 +91,7 @@ def summary_print(request):
 def summary_pdf(request):
     """The printable summary as a PDF file."""
     html = render_to_string("portal/summary_print.html", _print_context(request, pdf=True), request=request)
-    response = HttpResponse(html_to_pdf(html))
+    response = HttpResponse(html_to_pdf(html, stylesheet="css/summary-print.css"))
     response["Content-Type"] = "application/pdf"
     filename = _("appointments") + f"-{timezone.localdate().isoformat()}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

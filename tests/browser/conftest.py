@@ -3,6 +3,11 @@
 Playwright's own browser download does not work on our machines, so the
 browser is launched from its system path. Screenshots go to test-artifacts/
 (ignored by git): every test can save named ones, and a failing test saves one.
+
+Every page any browser test opens is watched for Content-Security-Policy
+violations (an inline script, style or event handler the policy blocked, a file
+from elsewhere): a test during which the browser reported one fails, so a page
+that only looks right, with a behaviour silently blocked, cannot pass.
 """
 
 import os
@@ -35,14 +40,101 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"report_{report.when}", report)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A test that passed fails after all when a page it opened reported a CSP violation."""
+    result = yield
+    violations = getattr(item, "csp_violations", None)
+    if violations is not None:
+        violations.assert_none()
+    return result
+
+
+# Runs in every page and frame before the page's own scripts (Playwright's init scripts are
+# exempt from the page's policy); reportCspViolation is a binding into this process.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation({
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile,
+    line: event.lineNumber,
+  });
+});
+"""
+
+
+class CspViolations:
+    """The Content-Security-Policy violations that the pages of one test reported.
+
+    Two witnesses: the page's ``securitypolicyviolation`` events, and Chromium's
+    console errors about the policy (which also cover a page that navigated away
+    before its event was delivered).
+    """
+
+    def __init__(self):
+        self.found = []
+        self.contexts = []
+
+    def watch(self, context):
+        context.expose_binding("reportCspViolation", self._from_event)
+        context.add_init_script(script=REPORT_VIOLATIONS)
+        context.on("console", self._from_console)
+        self.contexts.append(context)
+
+    def _from_event(self, source, report):
+        where = f"{report['source']}:{report['line']}" if report["source"] else "an attribute"
+        self.found.append(
+            f"{source['page'].url}: {report['directive']} blocked {report['blocked'] or 'inline'} ({where})"
+        )
+
+    def _from_console(self, message):
+        if "Content Security Policy" in message.text:
+            self.found.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    def assert_none(self):
+        # A last round trip to every open page delivers the reports still on their way.
+        for context in self.contexts:
+            for page in context.pages:
+                if not page.is_closed():
+                    page.evaluate("() => 0")
+        assert self.found == [], "Content-Security-Policy violations:\n" + "\n".join(self.found)
+
+
+class WatchedBrowser:
+    """The session's Chromium; each context it opens reports CSP violations to the running test."""
+
+    def __init__(self, browser):
+        self._browser = browser
+        self.violations = None
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        self.violations.watch(context)
+        return context
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
+        yield WatchedBrowser(browser)
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request, browser):
+    """Every browser test is watched for CSP violations (see ``pytest_runtest_call``)."""
+    violations = CspViolations()
+    browser.violations = violations
+    request.node.csp_violations = violations
+    yield violations
+    browser.violations = None
 
 
 def _slug(text):

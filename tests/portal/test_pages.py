@@ -6,6 +6,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 
@@ -170,7 +171,10 @@ def test_printable_summary_has_one_page_per_child(english, family, family_user, 
     english.force_login(family_user)
     content = english.get(reverse("portal:summary-print")).content.decode()
     assert content.count('class="child-page"') == 2
-    assert "break-after: page" in content
+    # Each child's page ends with a page break, in the stylesheet the page links to.
+    assert '<link rel="stylesheet" href="/static/css/summary-print.css">' in content
+    with open(finders.find("css/summary-print.css"), encoding="utf-8") as stylesheet:
+        assert ".child-page { break-after: page;" in stylesheet.read()
     assert "Appointments for Mateo" in content
     assert "Appointments for Lucía" in content
 
