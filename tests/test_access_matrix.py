@@ -27,15 +27,11 @@ new kind of record, a fixture pair ``thing`` / ``other_thing``. The Django
 admin site is one rule (``test_admin_site_is_for_administrators_only``).
 """
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
-from auditlog.models import LogEntry
-from django.apps import apps
 from django.contrib import admin as django_admin
 from django.contrib.auth.tokens import default_token_generator
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -47,17 +43,13 @@ from portal import services as portal_services
 from referrals.services import referral_link_token
 from tests.cases.factories import (
     CaregiverFactory,
-    CaseFactory,
-    ChildFactory,
-    ConsentFactory,
     EDVisitFactory,
-    FamilyFactory,
     GoalFactory,
     NeedFactory,
     TaskFactory,
 )
+from tests.database import changed_tables, database_state, rolled_back
 from tests.notifications.factories import NotificationFactory
-from tests.portal.factories import portal_caregiver
 from tests.referrals.factories import AppointmentFactory, ReferralFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -370,33 +362,6 @@ MATRIX = [
 
 
 @pytest.fixture
-def other_family(other_team):
-    return FamilyFactory(team=other_team, name="Quillfeather household")
-
-
-@pytest.fixture
-def other_child(other_family):
-    return ChildFactory(family=other_family, first_name="Zephyrine")
-
-
-@pytest.fixture
-def other_case(other_family, other_child, outsider):
-    """Robin's case for the Quillfeather household, with Zephyrine in focus."""
-    return CaseFactory(family=other_family, coordinator=outsider, children=[other_child])
-
-
-@pytest.fixture
-def other_consent(other_family):
-    return ConsentFactory(family=other_family)
-
-
-@pytest.fixture
-def other_caregiver(other_family):
-    """The Quillfeather mother, with her own portal login."""
-    return portal_caregiver(other_family, first_name="Ottilie", last_name="Quillfeather")[0]
-
-
-@pytest.fixture
 def uninvited_caregiver(family):
     """María's sister-in-law, a caregiver of the Hernández household without a portal login yet."""
     return CaregiverFactory(family=family, first_name="Rosa", email="")
@@ -582,31 +547,6 @@ def harbor_in_every_list(
 # Running the matrix.
 
 
-def database_state():
-    """Every row of every table but the sessions: what a refused request must leave as it was.
-
-    The audit log's access entries are kept apart (``READS``): a page that was
-    allowed to show a record notes that it did, which changes no record.
-    """
-    state = {}
-    for model in apps.get_models(include_auto_created=True):
-        if model is Session:
-            continue
-        rows = model._base_manager.order_by("pk")
-        if model is LogEntry:
-            state[READS] = list(rows.filter(action=LogEntry.Action.ACCESS).values_list())
-            rows = rows.exclude(action=LogEntry.Action.ACCESS)
-        state[model._meta.label] = list(rows.values_list())
-    return state
-
-
-READS = "auditlog.LogEntry (access)"
-
-
-def changed_tables(before, after, *, reads=True):
-    return sorted(label for label in before if before[label] != after[label] and (reads or label != READS))
-
-
 def signed_in_client(request, actor):
     client = Client()
     if actor != ANONYMOUS:
@@ -639,14 +579,6 @@ class Request:
     def __str__(self):
         record = f" ({self.which} record)" if self.which else ""
         return f"{self.method.upper()} {self.url} as {self.actor}{record}"
-
-
-@contextmanager
-def rolled_back():
-    """Whatever happens inside is undone, so the next request meets the records as they were."""
-    with transaction.atomic():
-        yield
-        transaction.set_rollback(True)
 
 
 def send(clients, row, asked, problems):
