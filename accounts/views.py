@@ -74,8 +74,13 @@ def session_status(request):
 
 def _next_url(request, default="home"):
     candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # A path on this site only: ``redirect`` would read anything else ("on") as a URL name and fail.
+    if (
+        candidate
+        and candidate.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return candidate
     return redirect(default).url

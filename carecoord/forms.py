@@ -1,6 +1,7 @@
 """Form parts every app shares: versioned edit forms, the status-change form, date widgets, staff pickers."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -71,3 +72,29 @@ class StaffChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
+
+
+class RecordsChoiceField(forms.ModelMultipleChoiceField):
+    """Several records by id: an id past the database's integer range is an invalid choice.
+
+    Django checks the chosen ids with one ``id__in`` query, which SQLite cannot
+    run with an integer over 64 bits (OverflowError, a server error).
+    """
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except OverflowError:
+            too_large = [str(item) for item in value if not -(2**63) <= _as_int(item) < 2**63]
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": too_large[0] if too_large else ""},
+            ) from None
+
+
+def _as_int(item):
+    try:
+        return int(str(item).strip())
+    except ValueError:
+        return 0

@@ -5,7 +5,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carecoord.forms import DateInput, DateTimeInput, StaffChoiceField, StatusChangeForm, VersionedForm
+from carecoord.forms import (
+    DateInput,
+    DateTimeInput,
+    RecordsChoiceField,
+    StaffChoiceField,
+    StatusChangeForm,
+    VersionedForm,
+)
 
 from . import services
 from .models import (
@@ -77,6 +84,7 @@ class CaseForm(VersionedForm):
         model = Case
         fields = ["program", "coordinator", "children", "urgent", "source", "summary"]
         widgets = {"children": forms.CheckboxSelectMultiple, "summary": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"children": RecordsChoiceField}
 
     def __init__(self, *args, family, staff, editing=False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from carecoord.forms import StatusChangeForm
+from carecoord.forms import RecordsChoiceField, StatusChangeForm
 from cases.models import Family, ServiceCategory
 
 from .models import Language, Location, Referral
@@ -104,7 +104,7 @@ class DirectorySearchForm(forms.Form):
 # Referrals and appointments
 
 
-class ServicesField(forms.ModelMultipleChoiceField):
+class ServicesField(RecordsChoiceField):
     def label_from_instance(self, service):
         return f"{service.name} ({service.organization.name})"
 

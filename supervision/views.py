@@ -55,7 +55,13 @@ def _list_url(measure, person=None):
 
 
 def _safe_next(request, target):
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    """``target`` when it is a path on this site; anything else (``redirect`` would read "on" as a URL
+    name and fail) is None."""
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    ):
         return target
     return None
 

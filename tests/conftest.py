@@ -4,8 +4,29 @@ import os
 import shutil
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+# Property-based tests (hypothesis): the same examples on every CI run and every xdist worker, no
+# example database kept between runs; locally, new examples each run and the failures remembered
+# (in .hypothesis/). HYPOTHESIS_PROFILE chooses another profile.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(
+    os.environ.get(
+        "HYPOTHESIS_PROFILE",
+        "ci" if os.environ.get("CI", "").lower() in {"1", "true", "yes"} else "dev",
+    )
+)
 
 
 def chromium_available():
@@ -173,3 +194,45 @@ def caregiver(caregiver_and_user):
 @pytest.fixture
 def family_user(caregiver_and_user):
     return caregiver_and_user[1]
+
+
+# Their twins on the Harbor team, whom nobody of North may see: the Quillfeather household, Zephyrine
+# its daughter, Robin's case for them, their consent, Ottilie the mother with her own portal login.
+
+
+@pytest.fixture
+def other_family(other_team):
+    """The Quillfeather household on Harbor: outside everything North's people see."""
+    from tests.cases.factories import FamilyFactory
+
+    return FamilyFactory(team=other_team, name="Quillfeather household")
+
+
+@pytest.fixture
+def other_child(other_family):
+    from tests.cases.factories import ChildFactory
+
+    return ChildFactory(family=other_family, first_name="Zephyrine")
+
+
+@pytest.fixture
+def other_case(other_family, other_child, outsider):
+    """Robin's case for the Quillfeather household, Zephyrine in focus."""
+    from tests.cases.factories import CaseFactory
+
+    return CaseFactory(family=other_family, coordinator=outsider, children=[other_child])
+
+
+@pytest.fixture
+def other_consent(other_family):
+    from tests.cases.factories import ConsentFactory
+
+    return ConsentFactory(family=other_family)
+
+
+@pytest.fixture
+def other_caregiver(other_family):
+    """Ottilie Quillfeather, the mother, with her own portal login."""
+    from tests.portal.factories import portal_caregiver
+
+    return portal_caregiver(other_family, first_name="Ottilie", last_name="Quillfeather")[0]

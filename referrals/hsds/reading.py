@@ -111,6 +111,11 @@ class PackageReader:
             line = raw[: error.start].count(b"\n") + 1
             self.problem(path, f"is not UTF-8 text (undecodable byte on line {line}); save it as UTF-8.")
             return []
+        if "\x00" in text:
+            # No text column may hold one (PostgreSQL refuses it): say where, as for a bad byte.
+            line = text[: text.index("\x00")].count("\n") + 1
+            self.problem(path, f"holds a NUL character on line {line}; remove it.")
+            return []
         try:
             records = list(csv.reader(io.StringIO(text, newline="")))
         except csv.Error as error:

@@ -252,3 +252,11 @@ def test_two_factor_is_required_by_default_in_production_mode_only(debug, requir
     )
 
     assert result.stdout.strip().splitlines()[-1] == required
+
+
+@pytest.mark.parametrize("next_address", ["on", ":", "//elsewhere.example.org/"])
+def test_a_next_address_that_is_not_a_path_here_is_replaced_by_the_start_page(rf, coordinator, next_address):
+    from accounts.views import _next_url
+
+    request = rf.get("/accounts/two-factor/verify/", {"next": next_address})
+    assert _next_url(request) == reverse("home")

@@ -615,3 +615,14 @@ def test_an_open_need_links_to_the_directory_prefiltered_for_it(client, coordina
     content = client.get(reverse("cases:case-detail", args=[case.uuid])).content.decode()
     assert f"{reverse('referrals:directory-search')}?need={need.uuid}" in content
     assert f"?need={met.uuid}" not in content
+
+
+def test_a_child_id_past_the_databases_range_is_an_invalid_choice_when_opening_a_case(
+    client, coordinator, family, mateo
+):
+    client.force_login(coordinator)
+    url = reverse("cases:case-open", args=[family.uuid])
+    response = client.post(url, {"coordinator": coordinator.pk, "children": ["9223372036854775808"]})
+    assert response.status_code == 200
+    assert response.context["form"].errors["children"]
+    assert not Case.objects.exists()

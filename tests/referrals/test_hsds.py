@@ -435,6 +435,11 @@ MALFORMED = [
         id="duplicate-id",
     ),
     pytest.param(_latin1, "services.csv: is not UTF-8 text", id="not-utf-8"),
+    pytest.param(
+        lambda package: edit_row(package, "services.csv", 3, description="Speech\x00therapy"),
+        "services.csv: holds a NUL character on line 3; remove it.",
+        id="nul-character",
+    ),
 ]
 
 

@@ -219,6 +219,15 @@ def test_coordinator_refers_a_need_from_the_directory(client, need, coordinator)
     assert (referral.status, referral.created_by) == (S.REQUESTED, coordinator)
 
 
+def test_a_service_id_past_the_databases_range_is_an_invalid_choice(client, need, coordinator):
+    client.force_login(coordinator)
+    url = reverse("referrals:referral-new") + f"?need={need.uuid}"
+    response = client.post(url, {"service": "9223372036854775808", "send": "on"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["service"]
+    assert Referral.objects.count() == 0
+
+
 def test_referring_without_consent_shows_a_link_to_record_it(client, need, coordinator):
     need.case.family.consents.all().delete()
     client.force_login(coordinator)

@@ -234,6 +234,17 @@ def test_an_empty_review_note_changes_nothing(client, cases, supervisor):
     assert cases[0].reviewed_at is None
 
 
+@pytest.mark.parametrize("next_address", ["on", ":", "https://elsewhere.example.org/"])
+def test_a_review_whose_next_address_is_not_a_path_here_goes_to_the_case(
+    client, cases, supervisor, next_address
+):
+    client.force_login(supervisor)
+    response = client.post(
+        reverse("supervision:case-review", args=[cases[0].uuid]), {"note": "Fine.", "next": next_address}
+    )
+    assert response.url == reverse("cases:case-detail", args=[cases[0].uuid])
+
+
 def test_a_reviewed_case_leaves_the_list_of_cases_to_review(client, team, coordinator, supervisor):
     case = CaseFactory(
         family=FamilyFactory(team=team),
