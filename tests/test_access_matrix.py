@@ -216,7 +216,18 @@ MATRIX = [
     Row("cases:edvisit-edit", get=staff_record(), target="ed_visit"),
     Row("cases:consent-withdraw", get=staff_record(), target="consent"),
     # cases: the case page and its parts
-    Row("cases:case-detail", get=staff_record(), target="case"),
+    # Another team's case offers its staff the emergency-access page instead (it reveals nothing).
+    Row(
+        "cases:case-detail",
+        get={ANONYMOUS: LOGIN, FAMILY: 404, COORDINATOR: (200, 302), SUPERVISOR: (200, 302), ADMIN: 200},
+        target="case",
+    ),
+    # The team's own staff are sent to the case; administrators see every case and never need it.
+    Row(
+        "cases:emergency-access",
+        get={ANONYMOUS: LOGIN, FAMILY: 404, COORDINATOR: (302, 200), SUPERVISOR: (302, 200), ADMIN: 404},
+        target="case",
+    ),
     Row("cases:case-edit", get=staff_record(), target="case"),
     Row("cases:case-history", get=staff_record(), target="case"),
     Row("cases:case-activate", get=POST_ONLY, post=staff_record(302), target="case", writes=True),
@@ -323,6 +334,7 @@ MATRIX = [
     Row("supervision:case-list", get=supervisors()),
     Row("supervision:reassign", get=supervisors()),
     Row("supervision:case-review", get=supervised_record(), target="case"),
+    Row("supervision:family-access", get=supervised_record(), target="family"),
     Row("supervision:task-list", get=supervisors()),
     Row("supervision:referral-list", get=supervisors()),
     Row("supervision:closure-queue", get=supervisors()),
@@ -632,8 +644,9 @@ def run_row(request, row):
             with rolled_back():
                 send(clients, row, asked, problems)
     before = database_state()
+    # A refused request writes its access-log entry (as refused), and nothing else.
     changes_nothing(
-        clients, row, refused, before, reads=True, complaint="refused, but changed", problems=problems
+        clients, row, refused, before, reads=False, complaint="refused, but changed", problems=problems
     )
     if row.writes:
         for asked in allowed:
