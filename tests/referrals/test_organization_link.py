@@ -154,7 +154,10 @@ def test_link_page_keeps_the_token_private(client, referral):
 
 
 def test_refused_link_page_keeps_the_token_private_too(client):
-    response = client.get(reverse("referrals:organization-link", args=["not-a-token"]))
+    unsigned = "A" * 90 + ":1abcde:" + "B" * 43  # the shape of a link, signed by no one
+    response = client.get(reverse("referrals:organization-link", args=[unsigned]))
+    assert response.status_code == 404
+    assert "This link is not valid" in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     assert "noindex" in response["X-Robots-Tag"]
     assert response["Referrer-Policy"] == "same-origin"
