@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from .services import is_repeated_edit
+
 
 @dataclass(frozen=True)
 class Move:
@@ -116,10 +118,4 @@ def is_repeated_move(record, *, target, version, actor):
     move, so the page shows the saved result instead of an error. Anything else
     (a stale form, someone else's move, a different target) stays refused.
     """
-    if version is None or version == "":
-        return False
-    return (
-        record.status == target
-        and record.version == int(version) + 1
-        and getattr(record, "updated_by_id", None) == getattr(actor, "pk", None)
-    )
+    return record.status == target and is_repeated_edit(record, version=version, actor=actor)

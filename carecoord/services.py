@@ -49,6 +49,20 @@ def check_version(current, version):
         raise StaleEdit(current)
 
 
+def is_repeated_edit(current, *, version, actor):
+    """Whether an edit made on ``version`` repeats the change ``actor`` just saved (a double click, a
+    form sent twice): ``current`` is exactly one version past it and ``actor`` made that change.
+
+    A service that can also see its own effect in ``current`` (the status
+    reached, the reason recorded) returns the saved record for such a repeat
+    instead of refusing it as stale; anything else stays refused. ``actor`` is
+    None for a change made from outside (the receiving organization's link).
+    """
+    if not str(version if version is not None else "").isdigit():
+        return False
+    return current.version == int(version) + 1 and current.updated_by_id == getattr(actor, "pk", None)
+
+
 def refuse_unknown_fields(data, fields):
     """A caller may pass only the fields a service names; a team, a status or a version never slips in."""
     refused = sorted(set(data) - set(fields))

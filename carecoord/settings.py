@@ -354,6 +354,16 @@ CARECOORD_TRANSITION_AGE = 17
 REFERRAL_LINK_MAX_AGE_DAYS = int(os.environ.get("REFERRAL_LINK_MAX_AGE_DAYS", "30"))
 # Days a caregiver's portal invitation link stays valid.
 PORTAL_INVITATION_DAYS = int(os.environ.get("PORTAL_INVITATION_DAYS", "7"))
+
+# The key the family portal's calendar addresses are derived with (an HMAC of a random value kept per
+# address in the database); empty: a key derived from SECRET_KEY. Changing it, or SECRET_KEY while it
+# is empty, gives every caregiver a new calendar address (docs/SECURITY.md, "Calendar-feed addresses").
+CARECOORD_CALENDAR_FEED_KEY = os.environ.get("CARECOORD_CALENDAR_FEED_KEY", "")
+if not DEBUG and CARECOORD_CALENDAR_FEED_KEY and len(CARECOORD_CALENDAR_FEED_KEY) < 50:
+    raise ImproperlyConfigured(
+        "CARECOORD_CALENDAR_FEED_KEY must be a random string of at least 50 characters when it is set."
+    )
+
 # The site's address, for links in messages sent without a request (appointment reminders).
 CARECOORD_SITE_URL = os.environ.get("CARECOORD_SITE_URL", "http://127.0.0.1:8000")
 # Business days of referral deadlines skip weekends and the public holidays of this

@@ -87,7 +87,7 @@ def run_form(request, form, run):
         return run(form.cleaned_data), None
     except StaleEdit as error:
         form.data = form.data.copy()
-        form.data["version"] = str(error.instance.version)
+        form.data[form.add_prefix("version")] = str(error.instance.version)
         form.add_error(None, error.message)
         return None, error.instance
     except ValidationError as error:
@@ -139,7 +139,7 @@ def run_move(request, form, run, *, record, target=None):
             return saved, None
         if isinstance(error, StaleEdit):
             form.data = form.data.copy()
-            form.data["version"] = str(error.instance.version)
+            form.data[form.add_prefix("version")] = str(error.instance.version)
             form.add_error(None, error.message)
             return None, error.instance
         add_service_error(form, error)

@@ -20,6 +20,12 @@ def _at(days_ago, hour=10):
     return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
+def saved_version(record):
+    """The version of ``record`` as saved now: the demo makes each change as a coordinator would, on the
+    record as the page shows it."""
+    return type(record).objects.values_list("version", flat=True).get(pk=record.pk)
+
+
 def _category(code):
     return ServiceCategory.objects.get(code=code)
 
@@ -238,7 +244,7 @@ def _seed_family(spec, team, programs, coordinator, supervisor):
             urgent=spec.get("urgent", False),
             summary="",
         )
-    services.case_activate(case=case, actor=coordinator)
+    services.case_activate(case=case, actor=coordinator, version=saved_version(case))
     for code, child_index, description, status in spec["needs"]:
         need = services.need_add(
             case=case,
@@ -248,9 +254,11 @@ def _seed_family(spec, team, programs, coordinator, supervisor):
             child=children[child_index] if child_index is not None else None,
         )
         if status == Need.Status.IN_PROGRESS:
-            services.need_transition(need=need, actor=coordinator, to=status)
+            services.need_transition(need=need, actor=coordinator, to=status, version=need.version)
         elif status in Need.RESOLVED:
-            services.need_transition(need=need, actor=coordinator, to=status, note="Connected and confirmed.")
+            services.need_transition(
+                need=need, actor=coordinator, to=status, note="Connected and confirmed.", version=need.version
+            )
     for text, shared, *details in spec.get("goals", []):
         next_steps = details[0] if details else ""
         child_index = details[1] if len(details) > 1 else None
@@ -298,7 +306,7 @@ def _seed_family(spec, team, programs, coordinator, supervisor):
     if spec.get("closure_requested"):
         # A closure is requested once the tasks are done and the goals settled.
         for task in case.tasks.open():
-            services.task_complete(task=task, actor=coordinator)
+            services.task_complete(task=task, actor=coordinator, version=task.version)
         for goal in case.goals.filter(status=Goal.Status.ACTIVE):
             services.goal_update(
                 goal=goal, actor=coordinator, version=goal.version, status=Goal.Status.ACHIEVED
@@ -308,4 +316,5 @@ def _seed_family(spec, team, programs, coordinator, supervisor):
             actor=coordinator,
             reason=Case.ClosureReason.GOALS_MET,
             note="All needs met; family agrees.",
+            version=saved_version(case),
         )

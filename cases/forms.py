@@ -74,7 +74,11 @@ class ConsentForm(forms.ModelForm):
 
 
 class ReasonForm(forms.Form):
+    """A change of a record that needs a reason (archive a family, withdraw a consent), with the record's
+    version."""
+
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=300)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class CaseForm(VersionedForm):

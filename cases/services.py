@@ -2,8 +2,10 @@
 
 Each service checks its actor first (``require_case_access`` and its
 siblings), runs in one transaction, names the fields an update may change, and
-refuses an edit made on an older version of the record. Lifecycle moves go
-through the tables in ``cases.transitions`` and one mover per aggregate.
+refuses a change of an existing record made without the version it was decided
+on, or on an older one; the same change sent twice by the same person returns
+the saved record. Lifecycle moves go through the tables in
+``cases.transitions`` and one mover per aggregate.
 """
 
 import datetime
@@ -21,6 +23,7 @@ from carecoord.services import (
     StaleEdit,
     VersionMissing,
     check_version,
+    is_repeated_edit,
     lock,
     model_update,
     refuse_unknown_fields,
@@ -157,10 +160,13 @@ def family_update(*, family, actor, version, **data):
 
 
 @transaction.atomic
-def family_archive(*, family, actor, reason):
+def family_archive(*, family, actor, reason, version):
     """Archive a household that has no open case; families are never deleted."""
     family = lock(family)
     require_family_access(actor, family)
+    if family.archived_reason == reason.strip() and is_repeated_edit(family, version=version, actor=actor):
+        return family
+    check_version(family, version)
     if family.cases.open().exists():
         raise ValidationError(_("Close the family's open cases before archiving it."))
     if not reason.strip():
@@ -171,10 +177,13 @@ def family_archive(*, family, actor, reason):
 
 
 @transaction.atomic
-def family_unarchive(*, family, actor):
+def family_unarchive(*, family, actor, version):
     """Bring an archived household back to the active list."""
     family = lock(family)
     require_family_access(actor, family)
+    if not family.is_archived and is_repeated_edit(family, version=version, actor=actor):
+        return family
+    check_version(family, version)
     family.archived_at = None
     family.archived_reason = ""
     return save_tracked(family, actor, update_fields=["archived_at", "archived_reason"])
@@ -288,10 +297,14 @@ def consent_record(*, family, actor, **data):
 
 
 @transaction.atomic
-def consent_withdraw(*, consent, actor, reason):
+def consent_withdraw(*, consent, actor, reason, version):
     """Withdraw a consent; it stays on file, no longer in force."""
     consent = lock(consent)
     require_family_access(actor, consent.family)
+    withdrawn_so = consent.withdrawn_at and consent.withdrawn_reason == reason.strip()
+    if withdrawn_so and is_repeated_edit(consent, version=version, actor=actor):
+        return consent
+    check_version(consent, version)
     if consent.withdrawn_at:
         raise ValidationError(_("This consent was already withdrawn."))
     if not reason.strip():
@@ -354,18 +367,20 @@ def case_update(*, case, actor, version, children=None, **data):
     return case
 
 
-def _case_move(case, name, actor, *, note="", note_field="note", check_input=None, version=None, **changes):
-    """The one mover of a case: who may and from where (the table), the input, the move's guard, the move.
+def _case_move(case, name, actor, *, version, note="", note_field="note", check_input=None, **changes):
+    """The one mover of a case: who may, the version, from where (the table), the input, the move's guard,
+    the move.
 
-    ``case`` is locked by the caller. ``check_input()`` checks what the service
-    was given (a closure reason) once the actor and the status are known to be
-    right; ``changes`` are what that input sets. The move's stamps and its
-    event come from the table. ``version``, when given, refuses a move decided
-    on an older version of the case.
+    ``case`` is locked by the caller. A move decided without the case's
+    ``version``, or on an older one, is refused before the table is read (a
+    double click is recognised by the page, ``carecoord.web.run_move``).
+    ``check_input()`` checks what the service was given (a closure reason) once
+    the actor and the status are known to be right; ``changes`` are what that
+    input sets. The move's stamps and its event come from the table.
     """
+    require_case_access(actor, case)
+    check_version(case, version)
     move = CASE_LIFECYCLE.check(CASE_LIFECYCLE[name], case, actor)
-    if version is not None:
-        check_version(case, version)
     note = CASE_LIFECYCLE.check_note(move, note, field=note_field)
     if check_input:
         check_input()
@@ -381,13 +396,13 @@ def _case_move(case, name, actor, *, note="", note_field="note", check_input=Non
 
 
 @transaction.atomic
-def case_activate(*, case, actor, version=None):
+def case_activate(*, case, actor, version):
     """Intake is done: the case is being worked."""
     return _case_move(lock(case), "activate", actor, version=version)
 
 
 @transaction.atomic
-def case_request_closure(*, case, actor, reason, note="", keep_upcoming_appointments=False, version=None):
+def case_request_closure(*, case, actor, reason, version, note="", keep_upcoming_appointments=False):
     """Ask a supervisor to close the case; refused while anything is still open (``cases.closure``).
 
     Appointments still to come stay booked for the family; the coordinator
@@ -420,13 +435,13 @@ def case_request_closure(*, case, actor, reason, note="", keep_upcoming_appointm
 
 
 @transaction.atomic
-def case_approve_closure(*, case, actor, note="", version=None):
+def case_approve_closure(*, case, actor, version, note=""):
     """A supervisor of the case's team closes it; what is open still blocks it."""
     return _case_move(lock(case), "approve_closure", actor, note=note, version=version)
 
 
 @transaction.atomic
-def case_return_closure(*, case, actor, comment, version=None):
+def case_return_closure(*, case, actor, comment, version):
     """A supervisor sends a closure request back to the coordinator, whose inbox gets the comment."""
     case = _case_move(
         lock(case), "return_closure", actor, note=comment, note_field="comment", version=version
@@ -441,7 +456,7 @@ def case_return_closure(*, case, actor, comment, version=None):
 
 
 @transaction.atomic
-def case_reopen(*, case, actor, reason, version=None):
+def case_reopen(*, case, actor, reason, version):
     """Reopen a closed case, with a reason; never beside another open case of the family in the program."""
     return _case_move(lock(case), "reopen", actor, note=reason, note_field="reason", version=version)
 
@@ -452,10 +467,13 @@ def _require_supervisor(actor, case):
 
 
 @transaction.atomic
-def case_reassign(*, case, actor, coordinator, reason):
+def case_reassign(*, case, actor, coordinator, reason, version):
     """Give a case to another coordinator of its team, who gets a review task."""
     case = lock(case)
     _require_supervisor(actor, case)
+    if case.coordinator_id == coordinator.pk and is_repeated_edit(case, version=version, actor=actor):
+        return case
+    check_version(case, version)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the case is reassigned.")})
     _check_coordinator(coordinator, case.team)
@@ -483,10 +501,15 @@ def case_reassign(*, case, actor, coordinator, reason):
 
 
 @transaction.atomic
-def case_review(*, case, actor, note):
+def case_review(*, case, actor, note, version):
     """A supervisor reviews a case and leaves a note the coordinator sees."""
     case = lock(case)
     _require_supervisor(actor, case)
+    if is_repeated_edit(case, version=version, actor=actor):
+        latest = case.events.filter(kind=CaseEvent.Kind.REVIEWED).order_by("-at", "-id").first()
+        if latest and latest.actor_id == actor.pk and latest.note == note.strip():
+            return case
+    check_version(case, version)
     if not note.strip():
         raise ValidationError({"note": _("Write the review note.")})
     case.reviewed_at = timezone.now()
@@ -571,15 +594,14 @@ def need_update(*, need, actor, version, **data):
 
 
 @transaction.atomic
-def need_transition(*, need, actor, to, note="", version=None):
+def need_transition(*, need, actor, to, version, note=""):
     """Move a need along its lifecycle; met, unmet and declined need a resolution note.
 
-    ``version``, when given, refuses a move decided on an older version of the need.
+    A move decided without the need's ``version``, or on an older one, is refused.
     """
     need = lock(need)
     require_case_access(actor, need.case)
-    if version is not None:
-        check_version(need, version)
+    check_version(need, version)
     move = NEED_LIFECYCLE.between(need.status, to) or NEED_LIFECYCLE.refuse(need.status, to)
     NEED_LIFECYCLE.check(move, need, actor)
     if not need.case.is_open:
@@ -678,11 +700,14 @@ def task_create_once(*, rule_key, case, actor, **fields):
 
 
 @transaction.atomic
-def task_complete(*, task, actor):
+def task_complete(*, task, actor, version):
     """Mark a task done."""
     task = lock(task)
     require_case_access(actor, task.case)
     _require_open(task.case)
+    if task.completed_by_id == actor.pk and is_repeated_edit(task, version=version, actor=actor):
+        return task
+    check_version(task, version)
     if task.completed_at:
         raise ValidationError(_("This task is already complete."))
     task.completed_at = timezone.now()

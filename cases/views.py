@@ -218,10 +218,12 @@ def family_edit(request, uuid):
 @staff_required
 def family_archive(request, uuid):
     family = _family(request, uuid)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST or None, initial={"version": family.version})
 
     def run(data):
-        return services.family_archive(family=family, actor=request.user, reason=data["reason"])
+        return services.family_archive(
+            family=family, actor=request.user, reason=data["reason"], version=data["version"]
+        )
 
     return _family_form_page(request, family, form, run, _("Archive this family"), _("Family archived."))
 
@@ -230,8 +232,12 @@ def family_archive(request, uuid):
 @require_POST
 def family_unarchive(request, uuid):
     family = _family(request, uuid)
-    services.family_unarchive(family=family, actor=request.user)
-    messages.success(request, _("Family restored."))
+    try:
+        services.family_unarchive(family=family, actor=request.user, version=request.POST.get("version"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Family restored."))
     return redirect("cases:family-detail", family.uuid)
 
 
@@ -303,10 +309,12 @@ def consent_withdraw(request, uuid):
     consent = get_noted_or_404(
         request, Consent.objects.filter(family__in=families_visible_to(request.user)), uuid=uuid
     )
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST or None, initial={"version": consent.version})
 
     def run(data):
-        return services.consent_withdraw(consent=consent, actor=request.user, reason=data["reason"])
+        return services.consent_withdraw(
+            consent=consent, actor=request.user, reason=data["reason"], version=data["version"]
+        )
 
     return _family_form_page(
         request, consent.family, form, run, _("Withdraw consent"), _("Consent withdrawn.")
@@ -640,7 +648,7 @@ def task_complete(request, uuid):
     task = get_noted_or_404(request, Task.objects.filter(case__in=cases_visible_to(request.user)), uuid=uuid)
     case = _case(request, task.case.uuid)
     try:
-        services.task_complete(task=task, actor=request.user)
+        services.task_complete(task=task, actor=request.user, version=request.POST.get("version"))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     if request.htmx:
@@ -654,7 +662,7 @@ def case_activate(request, uuid):
     case = _case(request, uuid)
     version = request.POST.get("version")
     try:
-        services.case_activate(case=case, actor=request.user, version=version or None)
+        services.case_activate(case=case, actor=request.user, version=version)
         messages.success(request, _("The case is active."))
     except ValidationError as error:
         if saved_move(request, case, target=Case.Status.ACTIVE, version=version):

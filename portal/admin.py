@@ -18,7 +18,7 @@ class PortalInvitationAdmin(admin.ModelAdmin):
 class CalendarFeedAdmin(admin.ModelAdmin):
     list_display = ("caregiver", "created_at", "last_fetched_at")
     list_select_related = ("caregiver",)
-    exclude = ("token",)
+    exclude = ("seed", "legacy_token_hash")
     readonly_fields = ("caregiver", "created_at", "last_fetched_at")
 
     def has_add_permission(self, request):

@@ -16,5 +16,5 @@ class PortalConfig(AppConfig):
 
         register_family_panel(family_portal_panel)
         auditlog.register(self.get_model("PortalInvitation"), exclude_fields=["token_hash"])
-        auditlog.register(self.get_model("CalendarFeed"), exclude_fields=["token"])
+        auditlog.register(self.get_model("CalendarFeed"), exclude_fields=["seed", "legacy_token_hash"])
         auditlog.register(self.get_model("AppointmentReminder"))

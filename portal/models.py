@@ -19,7 +19,8 @@ def new_secret():
 
 
 def secret_hash(secret):
-    """Invitation secrets are stored only as this hash, so the database alone opens no account."""
+    """Invitation secrets (and old calendar addresses) are stored only as this hash: the database alone opens
+    nothing."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -96,10 +97,14 @@ class PortalInvitation(UUIDModel):
 
 
 class CalendarFeed(UUIDModel):
-    """A caregiver's private calendar address. The token is the only key; a new one replaces it.
+    """A caregiver's private calendar address; a new one replaces it.
 
-    Unlike an invitation, the token is kept as it is: the caregiver reads the
-    address again on the portal to subscribe on another device.
+    The address is the feed's UUID and a secret derived from ``seed`` with a
+    key kept outside the database (``portal.services.calendar_feed_secret``):
+    the caregiver reads it again on the portal to subscribe on another device,
+    yet the database alone cannot make it. An address made before addresses
+    were derived keeps working through the hash of its token
+    (``legacy_token_hash``) until the caregiver makes a new one.
     """
 
     caregiver = models.OneToOneField(
@@ -108,7 +113,8 @@ class CalendarFeed(UUIDModel):
         on_delete=models.CASCADE,
         related_name="calendar_feed",
     )
-    token = models.CharField(max_length=64, unique=True, default=new_secret, editable=False)
+    seed = models.CharField(max_length=64, default=new_secret, editable=False)
+    legacy_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     last_fetched_at = models.DateTimeField(_("last read by a calendar"), null=True, blank=True)
 

@@ -1,5 +1,6 @@
 """Every write of the family portal: invitations, access, calendar feeds and reminders."""
 
+import base64
 import datetime
 import logging
 
@@ -10,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -247,7 +249,7 @@ def calendar_feed_create(*, caregiver, actor):
     _require_own_or_managed(actor, caregiver)
     caregiver = lock(caregiver)
     CalendarFeed.objects.filter(caregiver=caregiver).delete()
-    feed = CalendarFeed(caregiver=caregiver, token=new_secret())
+    feed = CalendarFeed(caregiver=caregiver, seed=new_secret())
     feed.full_clean()
     feed.save()
     return feed
@@ -266,16 +268,49 @@ def calendar_feed_read(*, feed):
     CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())
 
 
-def calendar_feed_for_token(token):
-    """The feed a calendar app asks for, or None: revoked, replaced, or its caregiver's access removed."""
-    feed = (
-        CalendarFeed.objects.select_related("caregiver__family", "caregiver__user")
-        .filter(token=token or "")
-        .first()
-    )
+# Used for nothing else, so the key derived from SECRET_KEY here matches no other HMAC of the site.
+CALENDAR_FEED_SALT = "carecoord.portal.calendar-feed-address"
+
+
+def calendar_feed_secret(feed):
+    """The secret part of a feed's address: an HMAC-SHA256 of its UUID and random seed, under a key kept
+    outside the database.
+
+    The key is ``CARECOORD_CALENDAR_FEED_KEY``, or ``SECRET_KEY`` when that is
+    empty, each through ``CALENDAR_FEED_SALT``. The database keeps the seed,
+    never the address, so a read of it alone cannot make one; a new key gives
+    every feed a new address (the old ones stop working).
+    """
+    key = settings.CARECOORD_CALENDAR_FEED_KEY or settings.SECRET_KEY
+    mac = salted_hmac(CALENDAR_FEED_SALT, f"{feed.uuid}:{feed.seed}", secret=key, algorithm="sha256")
+    return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode()
+
+
+def _feeds():
+    return CalendarFeed.objects.select_related("caregiver__family", "caregiver__user")
+
+
+def _open_feed(feed):
+    """The feed, or None when there is none or its caregiver no longer has portal access."""
     if feed is None or not has_portal_access(feed.caregiver):
         return None
     return feed
+
+
+def calendar_feed_for_address(feed_uuid, secret):
+    """The feed an address opens, or None: unknown, revoked, replaced, a wrong secret, or access removed.
+
+    The secret is made again from the stored seed and compared in constant time.
+    """
+    feed = _feeds().filter(uuid=feed_uuid).first()
+    if feed is None or not constant_time_compare(calendar_feed_secret(feed), secret or ""):
+        return None
+    return _open_feed(feed)
+
+
+def calendar_feed_for_legacy_token(token):
+    """The feed an address made before addresses were derived opens (found by its token's hash), or None."""
+    return _open_feed(_feeds().filter(legacy_token_hash=secret_hash(token or "")).first())
 
 
 # Reminders

@@ -117,16 +117,14 @@ def calendar_settings(request):
     feed = CalendarFeed.objects.filter(caregiver=caregiver).first()
     context = {"feed": feed}
     if feed:
-        https = request.build_absolute_uri(reverse("portal:calendar-feed", args=[feed.token]))
+        address = reverse("portal:calendar-feed", args=[feed.uuid, services.calendar_feed_secret(feed)])
+        https = request.build_absolute_uri(address)
         context.update(feed_url=https, webcal_url="webcal://" + https.split("://", 1)[1])
     return render(request, "portal/calendar.html", context)
 
 
-@private
-@require_GET
-def calendar_feed_view(request, token):
-    """The .ics a calendar app subscribes to; the token is its only key."""
-    feed = services.calendar_feed_for_token(token)
+def _calendar_response(request, feed):
+    """The .ics of a feed a calendar app asked for; a 404 when the address opens none."""
     if feed is None:
         raise Http404
     caregiver = feed.caregiver
@@ -137,6 +135,20 @@ def calendar_feed_view(request, token):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="appointments.ics"'
     return response
+
+
+@private
+@require_GET
+def calendar_feed_view(request, feed, secret):
+    """The .ics a calendar app subscribes to; the secret in the address is its only key."""
+    return _calendar_response(request, services.calendar_feed_for_address(feed, secret))
+
+
+@private
+@require_GET
+def calendar_feed_legacy_view(request, token):
+    """The same .ics at an address made before calendar addresses were derived from a key."""
+    return _calendar_response(request, services.calendar_feed_for_legacy_token(token))
 
 
 @never_cache

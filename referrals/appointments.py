@@ -9,7 +9,14 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from carecoord.services import check_version, lock, model_update, refuse_unknown_fields, save_tracked
+from carecoord.services import (
+    check_version,
+    is_repeated_edit,
+    lock,
+    model_update,
+    refuse_unknown_fields,
+    save_tracked,
+)
 from cases.models import CaseEvent, Need
 from cases.permissions import require_case_access, require_family_access
 from cases.services import case_event_record, need_transition
@@ -92,12 +99,7 @@ HAPPENED = (Appointment.Status.ATTENDED, Appointment.Status.MISSED)
 
 def _is_replay(appointment, *, status, version, actor):
     """The same change sent twice (Back and submit, a double click): the saved result stands, nothing new."""
-    return (
-        appointment.status == status
-        and version not in (None, "")
-        and int(version) == appointment.version - 1
-        and appointment.updated_by_id == getattr(actor, "pk", None)
-    )
+    return appointment.status == status and is_repeated_edit(appointment, version=version, actor=actor)
 
 
 def _attended_effects(appointment):
@@ -187,12 +189,15 @@ def appointment_set_status(
             referral = _accepted_first(lock(referral), actor=actor)
             referral = _referral_move(referral, REFERRAL_LIFECYCLE["complete"], actor=actor, note=note)
         if mark_need_met:
-            need = Need.objects.get(pk=referral.need_id)
+            # The coordinator decided on the appointment's outcome, not on a form of the need: the need
+            # is met as it is now, under its row lock.
+            need = lock(Need.objects.get(pk=referral.need_id))
             if not need.is_resolved:
                 need_transition(
                     need=need,
                     actor=actor,
                     to=Need.Status.MET,
                     note=note or _("Attended %(appointment)s.") % {"appointment": appointment},
+                    version=need.version,
                 )
     return appointment

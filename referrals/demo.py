@@ -108,7 +108,9 @@ def seed_referrals():
             "completed": ["accepted", "completed"],
         }.get(status, [])
         for step in path:
-            referral = services.referral_transition(referral=referral, to=step, actor=actor)
+            referral = services.referral_transition(
+                referral=referral, to=step, actor=actor, version=referral.version
+            )
         if appointment:
             days_ahead, hour = appointment
             start = (timezone.localtime() + datetime.timedelta(days=days_ahead)).replace(

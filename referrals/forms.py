@@ -192,3 +192,4 @@ class ReferralStatusForm(StatusChangeForm):
 
 class ResendForm(forms.Form):
     sent_to = forms.EmailField(label=_("Email address"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

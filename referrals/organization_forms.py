@@ -18,11 +18,17 @@ def note_field(label, *, required=False):
     )
 
 
-class AcceptForm(forms.Form):
+class ReferralAnswerForm(forms.Form):
+    """An answer about the referral, with the version of the referral the page showed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class AcceptForm(ReferralAnswerForm):
     note = note_field(_("Note for the coordinator (optional)"))
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(ReferralAnswerForm):
     """A coded reason the reports count; "Other" needs words. Named like the service's arguments, so
     its refusals land on these fields."""
 
@@ -39,7 +45,7 @@ class DeclineForm(forms.Form):
         return cleaned
 
 
-class DeliveredForm(forms.Form):
+class DeliveredForm(ReferralAnswerForm):
     note = note_field(_("Note for the coordinator (optional)"))
 
 
@@ -80,7 +86,7 @@ class AppointmentFieldsForm(forms.Form):
         return cleaned
 
 
-class ProposeAppointmentForm(AppointmentFieldsForm):
+class ProposeAppointmentForm(AppointmentFieldsForm, ReferralAnswerForm):
     note = note_field(_("Note for the coordinator (optional, not shown to the family)"))
 
 

@@ -58,7 +58,7 @@ def organization_link(request, token):
             status=REFUSED_STATUS[refused.reason],
         )
     booked = organization_booked_appointment(referral)
-    forms = _forms(booked)
+    forms = _forms(referral, booked)
     action = request.POST.get("action")
     if request.method == "POST" and action in forms:
         forms[action] = ORGANIZATION_FORMS[action](request.POST, prefix=action)
@@ -70,10 +70,11 @@ def organization_link(request, token):
     return render(request, "referrals/organization_link.html", _context(referral, forms, booked))
 
 
-def _forms(booked):
-    """Every answer's empty form; the change and cancel forms only while an appointment is booked."""
+def _forms(referral, booked):
+    """Every answer's empty form, at the referral's version; the change and cancel forms (at the
+    appointment's version) only while an appointment is booked."""
     forms = {
-        action: form_class(prefix=action)
+        action: form_class(prefix=action, initial={"version": referral.version})
         for action, form_class in ORGANIZATION_FORMS.items()
         if action not in APPOINTMENT_ACTIONS
     }

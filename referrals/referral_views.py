@@ -3,6 +3,7 @@
 import uuid
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -121,11 +122,16 @@ def referral_detail(request, uuid):
     referral = _referral(request, uuid)
     resend_form = ResendForm(
         request.POST or None,
-        initial={"sent_to": referral.sent_to or delivery.referral_contact_email(referral)},
+        initial={
+            "sent_to": referral.sent_to or delivery.referral_contact_email(referral),
+            "version": referral.version,
+        },
     )
 
     def run(data):
-        return services.referral_resend(referral=referral, actor=request.user, sent_to=data["sent_to"])
+        return services.referral_resend(
+            referral=referral, actor=request.user, sent_to=data["sent_to"], version=data["version"]
+        )
 
     resent, _stale = run_form(request, resend_form, run)
     if resent:
@@ -192,6 +198,12 @@ def referral_status(request, uuid):
 @require_POST
 def referral_link_revoke(request, uuid):
     referral = _referral(request, uuid)
-    services.referral_link_revoke(referral=referral, actor=request.user)
-    messages.success(request, _("The old link no longer works. Share the new one."))
+    try:
+        services.referral_link_revoke(
+            referral=referral, actor=request.user, version=request.POST.get("version")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The old link no longer works. Share the new one."))
     return redirect("referrals:referral-detail", referral.uuid)

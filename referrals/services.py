@@ -24,7 +24,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from carecoord.services import check_version, lock, model_update, save_tracked
+from carecoord.services import check_version, is_repeated_edit, lock, model_update, save_tracked
 from cases.models import CaseEvent, Task
 from cases.permissions import require_case_access
 from cases.services import case_event_record, task_create_once
@@ -202,19 +202,18 @@ def _after_move(referral, move, *, actor, address):
 
 
 @transaction.atomic
-def referral_transition(*, referral, to, actor, note="", version=None, reason_code="", sent_to=None):
+def referral_transition(*, referral, to, actor, version, note="", reason_code="", sent_to=None):
     """Move a referral along the FHIR Task lifecycle, writing a ReferralEvent.
 
     Sending (→ requested) needs the family's consent in force and emails the
     organization (at ``sent_to``, or its directory address when None);
     rejected and failed need a coded reason; rejected, failed, cancelled and
-    on-hold need a reason. ``version``, when given, refuses a move decided on an
-    older version of the referral.
+    on-hold need a reason. A move decided without the referral's ``version``,
+    or on an older one, is refused.
     """
     referral = _lock_referral(referral)
     require_case_access(actor, referral.case)
-    if version is not None:
-        check_version(referral, version)
+    check_version(referral, version)
     move = REFERRAL_LIFECYCLE.between(referral.status, to) or REFERRAL_LIFECYCLE.refuse(referral.status, to)
     return _referral_move(referral, move, actor=actor, note=note, reason_code=reason_code, sent_to=sent_to)
 
@@ -332,18 +331,26 @@ def referral_email_failed(*, referral, address, error):
 
 
 @transaction.atomic
-def referral_resend(*, referral, actor, sent_to):
-    """Email an open, sent referral to the organization again, at the address given (kept as sent_to)."""
+def referral_resend(*, referral, actor, sent_to, version):
+    """Email an open, sent referral to the organization again, at the address given (kept as sent_to).
+
+    Sending again is a change of the referral (its version moves on), so the
+    same form sent twice emails the organization once.
+    """
     referral = _lock_referral(referral)
     require_case_access(actor, referral.case)
+    address = _send_address(referral, sent_to)
+    if address and address == referral.sent_to and is_repeated_edit(referral, version=version, actor=actor):
+        latest = referral.events.order_by("-at", "-id").first()
+        if latest and latest.actor_id == actor.pk and address in latest.note:
+            return referral  # the resend just made, to this address, by this person
+    check_version(referral, version)
     if referral.status not in LINK_OPEN:
         raise ValidationError(_("Only a sent referral that is still open can be sent again."))
-    address = _send_address(referral, sent_to)
     if not address:
         raise ValidationError({"sent_to": _("Enter the organization's email address.")})
-    if address != referral.sent_to:
-        referral.sent_to = address
-        save_tracked(referral, actor, update_fields=["sent_to"])
+    referral.sent_to = address
+    save_tracked(referral, actor, update_fields=["sent_to"])
     _deliver(referral, actor=actor, address=address, again=True)
     return referral
 
@@ -442,10 +449,15 @@ def referral_from_token(token):
 
 
 @transaction.atomic
-def referral_link_revoke(*, referral, actor):
-    """Invalidate every link given out for this referral; a new one can be shared."""
+def referral_link_revoke(*, referral, actor, version):
+    """Invalidate every link given out for this referral; a new one can be shared.
+
+    A form older than the referral is refused, a second click included: it
+    cannot tell which link its user saw.
+    """
     referral = lock(referral)
     require_case_access(actor, referral.case)
+    check_version(referral, version)
     referral.link_key = new_link_key()
     save_tracked(referral, actor, update_fields=["link_key"])
     ReferralEvent.objects.create(
@@ -472,12 +484,14 @@ ANSWER_NOTIFICATIONS = {
 
 
 @transaction.atomic
-def organization_answer(*, referral, answer, note="", reason_code=""):
+def organization_answer(*, referral, answer, version, note="", reason_code=""):
     """The receiving organization accepts, declines (with a coded reason) or marks the service delivered
     through its link; the case coordinator finds the answer in their inbox.
 
     No user acts: the signed link, checked by ``referral_from_token``, is the
-    organization's authority, and the table allows it only these moves.
+    organization's authority, and the table allows it only these moves. The
+    answer carries the ``version`` of the referral its page showed: an answer
+    to a referral changed since is refused, except the same answer again.
     """
     referral = _lock_referral(referral)
     if answer not in ORGANIZATION_ANSWERS:
@@ -488,6 +502,7 @@ def organization_answer(*, referral, answer, note="", reason_code=""):
     if referral.status == move.target:
         # The same answer again (a double click, a page sent twice): it stands as given, told once.
         return referral
+    check_version(referral, version)
     label = _organization_label(referral)
     if answer == "delivered":
         referral = _accepted_first(referral, actor_label=label)
@@ -536,6 +551,7 @@ def _when(start):
 def organization_propose_appointment(
     *,
     referral,
+    version,
     start,
     duration_minutes,
     place,
@@ -547,12 +563,14 @@ def organization_propose_appointment(
 ):
     """The receiving organization proposes an appointment; it is booked for the child and accepted, and
     what the family must bring and the ride reach the family portal. One booked appointment at a time:
-    the organization changes it rather than booking a second."""
+    the organization changes it rather than booking a second. The proposal carries the ``version`` of the
+    referral its page showed, since it may accept the referral."""
     referral = _lock_referral(referral)
     if referral.status not in LINK_OPEN:
         raise ValidationError(_("This referral is closed."))
     if organization_booked_appointment(referral) is not None:
         raise ValidationError(_("An appointment is already booked: change it instead of booking another."))
+    check_version(referral, version)
     label = _organization_label(referral)
     appointment = Appointment(
         child=referral.child,
@@ -625,8 +643,16 @@ def organization_appointment_update(*, referral, appointment, version, **data):
 @transaction.atomic
 def organization_appointment_cancel(*, referral, appointment, version, note=""):
     """The receiving organization cancels the appointment it booked (the referral stays accepted, so it
-    can propose another); the coordinator is told."""
+    can propose another); the coordinator is told. The same cancellation sent twice stands, told once."""
     referral = _lock_referral(referral)
+    current = lock(appointment)
+    if (
+        current.referral_id == referral.pk
+        and current.proposed_by_organization
+        and current.status == Appointment.Status.CANCELLED
+        and is_repeated_edit(current, version=version, actor=None)
+    ):
+        return current
     appointment = _organization_appointment(referral, appointment, version)
     appointment.status = Appointment.Status.CANCELLED
     save_tracked(appointment, None, update_fields=["status"])

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from carecoord import converters  # noqa: F401 - registers the token converters used below
+
 from . import appointment_views, organization_views, referral_views, views
 
 app_name = "referrals"
@@ -18,5 +20,5 @@ urlpatterns = [
     path("directory/", views.directory_search, name="directory-search"),
     path("directory/services/<uuid:uuid>/", views.service_detail, name="service-detail"),
     # The receiving organization's answer page: no account, a signed expiring token.
-    path("answer/<str:token>/", organization_views.organization_link, name="organization-link"),
+    path("answer/<referral_link:token>/", organization_views.organization_link, name="organization-link"),
 ]

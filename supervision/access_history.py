@@ -55,6 +55,7 @@ PAGES = {
     "portal:summary-print": _("family portal: printable summary"),
     "portal:summary-pdf": _("family portal: PDF summary"),
     "portal:calendar-feed": _("family portal: calendar feed"),
+    "portal:calendar-feed-legacy": _("family portal: calendar feed"),
     "portal:invitation-create": _("portal invitation"),
     "portal:invitation-revoke": _("withdrawing a portal invitation"),
     "portal:access-remove": _("removing portal access"),

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Team, User
 from cases import services as case_services
+from cases.demo import saved_version
 from cases.models import Case, CaseEvent, EDVisit, Goal, Need, Program, ServiceCategory, Task
 from referrals import services as referral_services
 from referrals.deadlines import referral_deadlines
@@ -232,7 +233,7 @@ def _seed(history, team, supervisor):
     )
     case = _open_case(history, family, child, coordinator)
     with _Backdate(case, history.opened, hour=9):
-        case_services.case_activate(case=case, actor=coordinator)
+        case_services.case_activate(case=case, actor=coordinator, version=saved_version(case))
     needs = [_need(case, coordinator, child, *spec) for spec in history.needs]
     for spec in history.referrals:
         _referral(case, coordinator, needs[spec[0]], *spec[1:])
@@ -240,11 +241,17 @@ def _seed(history, team, supervisor):
     for need, (_code, _text, status, days) in zip(needs, history.needs, strict=True):
         if status == Need.Status.IN_PROGRESS:
             with _Backdate(case, days - 1):
-                case_services.need_transition(need=need, actor=coordinator, to=status)
+                case_services.need_transition(
+                    need=need, actor=coordinator, to=status, version=saved_version(need)
+                )
         elif status in Need.RESOLVED:
             with _Backdate(case, settled):
                 case_services.need_transition(
-                    need=need, actor=coordinator, to=status, note="Settled with the family."
+                    need=need,
+                    actor=coordinator,
+                    to=status,
+                    note="Settled with the family.",
+                    version=saved_version(need),
                 )
             Need.objects.filter(pk=need.pk).update(resolved_at=_ago(settled))
     for kind, minutes, days, summary in history.activities:
@@ -266,13 +273,16 @@ def _seed(history, team, supervisor):
         )
     # Follow-up contacts were made (some late): their tasks are done, not overdue.
     for task in Task.objects.filter(case=case, completed_at__isnull=True):
-        case_services.task_complete(task=task, actor=coordinator)
+        case_services.task_complete(task=task, actor=coordinator, version=task.version)
     if history.closed:
         _close(case, coordinator, supervisor, history.closed)
     if history.reopened:
         with _Backdate(case, history.reopened):
             case_services.case_reopen(
-                case=case, actor=coordinator, reason="The family moved back; the lease fell through."
+                case=case,
+                actor=coordinator,
+                reason="The family moved back; the lease fell through.",
+                version=saved_version(case),
             )
         _need(
             case,
@@ -286,7 +296,10 @@ def _seed(history, team, supervisor):
     if history.reviewed:
         with _Backdate(case, history.reviewed, hour=16):
             case_services.case_review(
-                case=case, actor=supervisor, note="Plan is on track; keep weekly contact with the family."
+                case=case,
+                actor=supervisor,
+                note="Plan is on track; keep weekly contact with the family.",
+                version=saved_version(case),
             )
         Case.objects.filter(pk=case.pk).update(reviewed_at=_ago(history.reviewed, 16))
 
@@ -352,6 +365,7 @@ def _referral(case, coordinator, need, provider, status, sent, accepted, closed,
                 to=step,
                 actor=coordinator,
                 note=reason if step in ("rejected", "failed") else "",
+                version=referral.version,
             )
         ReferralEvent.objects.filter(referral=referral, to_status=step).update(at=_ago(days))
         if step == "accepted":
@@ -381,7 +395,8 @@ def _close(case, coordinator, supervisor, days):
             actor=coordinator,
             reason=Case.ClosureReason.GOALS_MET,
             note="Needs settled; family agrees.",
+            version=saved_version(case),
         )
     with _Backdate(case, days, hour=15):
-        case_services.case_approve_closure(case=case, actor=supervisor)
+        case_services.case_approve_closure(case=case, actor=supervisor, version=saved_version(case))
     Case.objects.filter(pk=case.pk).update(closure_requested_at=_ago(days + 2), closed_at=_ago(days, 15))

@@ -68,6 +68,7 @@ class ReviewForm(forms.Form):
         help_text=_("The coordinator reads it on the case's timeline."),
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class TeamChoiceField(forms.ModelChoiceField):

@@ -11,11 +11,13 @@ from .models import ReportDownload
 
 
 @transaction.atomic
-def cases_reassign(*, cases, coordinator, reason, actor):
+def cases_reassign(*, cases, versions, coordinator, reason, actor):
     """Give every case in ``cases`` to ``coordinator`` with one reason: all of them, or none.
 
-    Each case goes through ``case_reassign`` (history event, review task for the
-    new coordinator); a refusal for any case undoes the whole batch and names it.
+    ``versions`` maps each case's UUID (as text) to the version the supervisor
+    saw. Each case goes through ``case_reassign`` (history event, review task
+    for the new coordinator, a case changed since refused); a refusal for any
+    case undoes the whole batch and names it.
     """
     if not is_supervising(actor):
         raise PermissionDenied
@@ -26,7 +28,13 @@ def cases_reassign(*, cases, coordinator, reason, actor):
         raise ValidationError({"reason": _("Say why the case is reassigned.")})
     for case in cases:
         try:
-            case_reassign(case=case, actor=actor, coordinator=coordinator, reason=reason)
+            case_reassign(
+                case=case,
+                actor=actor,
+                coordinator=coordinator,
+                reason=reason,
+                version=versions.get(str(case.uuid)),
+            )
         except ValidationError as error:
             raise ValidationError(
                 _("Nothing was reassigned. %(family)s: %(problem)s")

@@ -171,6 +171,12 @@ def reassign(request):
     def run(data):
         return services.cases_reassign(
             cases=list(data["cases"]),
+            # The version of each case as the page listed it.
+            versions={
+                key.removeprefix("version-"): value
+                for key, value in request.POST.items()
+                if key.startswith("version-")
+            },
             coordinator=data["coordinator"],
             reason=data["reason"],
             actor=request.user,
@@ -209,10 +215,14 @@ def _uuids(values):
 def case_review(request, uuid):
     """Leave a review note on a case; the coordinator reads it on the timeline."""
     case = get_noted_or_404(request, cases_supervised_by(request.user).with_summary(), uuid=uuid)
-    form = ReviewForm(request.POST or None, initial={"next": request.GET.get("next", "")})
+    form = ReviewForm(
+        request.POST or None, initial={"next": request.GET.get("next", ""), "version": case.version}
+    )
 
     def run(data):
-        return case_services.case_review(case=case, actor=request.user, note=data["note"])
+        return case_services.case_review(
+            case=case, actor=request.user, note=data["note"], version=data["version"]
+        )
 
     reviewed, _stale = run_form(request, form, run)
     if reviewed:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
+from carecoord.spreadsheets import is_formula
+
 from .schema import DATAPACKAGE, TABLES, TABLES_BY_RESOURCE, TEXT_KINDS
 
 MAX_PROBLEMS_LISTED = 50
@@ -251,6 +253,31 @@ class PackageReader:
                 kept_rows.append(row)
             if table.resource in rows:
                 rows[table.resource] = kept_rows
+
+    def check_formulas(self, present, rows):
+        """A warning for each kept text cell a spreadsheet would run as a formula (=, +, -, @ first).
+
+        The value is imported as given; the export writes it with a leading
+        apostrophe (``carecoord.spreadsheets``), so a spreadsheet opening the
+        export shows it as text. Cells are read without their surrounding
+        spaces, so a leading tab or carriage return is already gone; numbers
+        and dates are not text. Phone numbers are not checked: "+1 555 ..." is
+        how they are written, and the export leaves a plain one as it is. Call
+        after ``check_references``, on the rows it kept.
+        """
+        for table in TABLES:
+            columns = [
+                column for column in table.kept_columns if column.kind == "string" and not column.phone
+            ]
+            for row in rows.get(table.resource, []):
+                for column in columns:
+                    value = row.values.get(column.name)
+                    if isinstance(value, str) and is_formula(value):
+                        self.warnings.append(
+                            f"{present[table.resource]} row {row.number}, field '{column.name}': begins with "
+                            f"{value[0]!r} as a spreadsheet formula does; imported as given, exported with a "
+                            "leading apostrophe so that spreadsheets show it as text."
+                        )
 
 
 def parse_value(column, raw):

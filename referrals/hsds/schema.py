@@ -42,6 +42,8 @@ class Column:
     # False for a column HSDS 3.0 does not define: it is read when a package has it
     # (a package without it leaves the kept value as it is) and never exported.
     in_specification: bool = True
+    # A phone number: its leading + is normal, so the import does not warn about it as a formula.
+    phone: bool = False
 
     @property
     def hsds_type(self):
@@ -271,7 +273,7 @@ PHONES = Table(
         reference("organization_id", "organization", field="organization"),
         unused("contact_id"),
         reference("service_at_location_id", "service_at_location", field="service_at_location"),
-        kept("number", required=True),
+        kept("number", required=True, phone=True),
         kept("extension", "integer"),
         kept("type"),
         kept("description"),

@@ -163,6 +163,7 @@ def directory_import(*, directory):
         reader.check_references(rows)
     if reader.problems:
         raise HSDSImportError(reader.problems)
+    reader.check_formulas(present, rows)
     result = ImportResult(warnings=reader.warnings, notes=reader.notes)
     writer = _Writer(result)
     for table in TABLES:

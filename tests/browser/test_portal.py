@@ -107,7 +107,11 @@ def test_caregiver_accepts_invitation_and_reads_the_spanish_summary_on_a_phone(
     phone.goto(f"{live_server.url}/portal/calendar/")
     with phone.expect_navigation():
         phone.locator("main button[name=action][value=create]").click()
-    assert phone.locator("#feed-url").input_value().endswith(".ics")
+    address = phone.locator("#feed-url").input_value()
+    assert address.endswith(".ics")
+    feed = phone.request.get(address)
+    assert feed.status == 200
+    assert feed.headers["content-type"].startswith("text/calendar")
     assert_accessible(phone, "calendar page, phone")
     screenshots.save(phone, "calendar-phone")
 

@@ -45,7 +45,9 @@ def requested(case):
 def test_a_returned_closure_reaches_the_coordinators_inbox_with_the_comment(case, coordinator, supervisor):
     requested(case)
 
-    services.case_return_closure(case=case, actor=supervisor, comment="Call the housing office first.")
+    services.case_return_closure(
+        version=case.version, case=case, actor=supervisor, comment="Call the housing office first."
+    )
 
     [item] = items(coordinator, Notification.Kind.CLOSURE_RETURNED)
     assert item.params == {
@@ -58,13 +60,15 @@ def test_a_returned_closure_reaches_the_coordinators_inbox_with_the_comment(case
 
 def test_a_refused_return_tells_no_one(case, coordinator, supervisor):
     with pytest.raises(ValidationError):
-        services.case_return_closure(case=case, actor=supervisor, comment="Not waiting for approval.")
+        services.case_return_closure(
+            version=case.version, case=case, actor=supervisor, comment="Not waiting for approval."
+        )
 
     assert not Notification.objects.exists()
 
 
 def test_a_supervisors_review_reaches_the_coordinators_inbox(case, coordinator, supervisor):
-    services.case_review(case=case, actor=supervisor, note="Plan on track.")
+    services.case_review(version=case.version, case=case, actor=supervisor, note="Plan on track.")
 
     [item] = items(coordinator, Notification.Kind.CASE_REVIEWED)
     assert item.params == {"supervisor": "Sam Rivera", "family": "Hernández household"}
@@ -104,7 +108,9 @@ def test_a_follow_up_rules_own_task_is_not_announced_as_assigned(case, coordinat
 def test_a_reassigned_case_gives_the_new_coordinator_their_review_task_in_the_inbox(
     case, supervisor, colleague
 ):
-    services.case_reassign(case=case, actor=supervisor, coordinator=colleague, reason="Caseload balance")
+    services.case_reassign(
+        version=case.version, case=case, actor=supervisor, coordinator=colleague, reason="Caseload balance"
+    )
 
     [item] = items(colleague, Notification.Kind.TASK_ASSIGNED)
     assert item.params["by"] == "Sam Rivera"
@@ -118,7 +124,9 @@ def test_closure_is_blocked_by_an_open_task(case, coordinator):
     TaskFactory(case=case, title="Send the forms")
 
     with pytest.raises(ClosureBlocked) as blocked:
-        services.case_request_closure(case=case, actor=coordinator, reason=Case.ClosureReason.GOALS_MET)
+        services.case_request_closure(
+            version=case.version, case=case, actor=coordinator, reason=Case.ClosureReason.GOALS_MET
+        )
 
     assert any("Send the forms" in blocker for blocker in blocked.value.blockers)
     case.refresh_from_db()
@@ -129,7 +137,9 @@ def test_closure_is_blocked_by_a_goal_still_being_worked_on(case, coordinator):
     GoalFactory(case=case, description="Walk to school")
 
     with pytest.raises(ClosureBlocked) as blocked:
-        services.case_request_closure(case=case, actor=coordinator, reason=Case.ClosureReason.GOALS_MET)
+        services.case_request_closure(
+            version=case.version, case=case, actor=coordinator, reason=Case.ClosureReason.GOALS_MET
+        )
 
     assert any("Walk to school" in blocker for blocker in blocked.value.blockers)
 
@@ -148,7 +158,9 @@ def test_closure_is_blocked_by_a_past_appointment_without_an_outcome(case, coord
     )
 
     with pytest.raises(ClosureBlocked) as blocked:
-        services.case_request_closure(case=case, actor=coordinator, reason=Case.ClosureReason.GOALS_MET)
+        services.case_request_closure(
+            version=case.version, case=case, actor=coordinator, reason=Case.ClosureReason.GOALS_MET
+        )
 
     assert any("Neuro clinic" in blocker for blocker in blocked.value.blockers)
 
@@ -167,13 +179,19 @@ def test_closure_with_an_appointment_still_booked_needs_the_coordinators_confirm
     AppointmentFactory(case=case, child=mateo, start=timezone.now() + datetime.timedelta(days=3))
 
     with pytest.raises(ValidationError) as refused:
-        services.case_request_closure(case=case, actor=coordinator, reason=Case.ClosureReason.GOALS_MET)
+        services.case_request_closure(
+            version=case.version, case=case, actor=coordinator, reason=Case.ClosureReason.GOALS_MET
+        )
     assert "keep_upcoming_appointments" in refused.value.message_dict
     case.refresh_from_db()
     assert case.status == Case.Status.ACTIVE
 
     services.case_request_closure(
-        case=case, actor=coordinator, reason=Case.ClosureReason.GOALS_MET, keep_upcoming_appointments=True
+        version=case.version,
+        case=case,
+        actor=coordinator,
+        reason=Case.ClosureReason.GOALS_MET,
+        keep_upcoming_appointments=True,
     )
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSURE_REQUESTED
@@ -184,7 +202,7 @@ def test_approval_is_still_blocked_by_a_task_made_after_the_request(case, superv
     TaskFactory(case=case)
 
     with pytest.raises(ClosureBlocked):
-        services.case_approve_closure(case=case, actor=supervisor)
+        services.case_approve_closure(version=case.version, case=case, actor=supervisor)
 
 
 def test_the_request_page_lists_tasks_goals_and_appointments_without_outcome(
@@ -259,7 +277,7 @@ def test_every_edit_of_a_closed_case_is_refused_and_changes_nothing(case, coordi
         lambda: services.goal_update(goal=goal, actor=coordinator, version=goal.version, description="x"),
         lambda: services.activity_log(case=case, actor=coordinator, kind="call", minutes=5, summary="x"),
         lambda: services.task_create(case=case, actor=coordinator, title="x", assignee=colleague, due_on=due),
-        lambda: services.task_complete(task=task, actor=coordinator),
+        lambda: services.task_complete(version=task.version, task=task, actor=coordinator),
         lambda: services.need_add(case=case, actor=coordinator, category=need.category, description="x"),
     ]
     for attempt in attempts:

@@ -81,8 +81,12 @@ CALLS = {
     "family_update": lambda r, a: services.family_update(
         family=r["family"], actor=a, version=r["family"].version, name="Changed"
     ),
-    "family_archive": lambda r, a: services.family_archive(family=r["family"], actor=a, reason="Moved"),
-    "family_unarchive": lambda r, a: services.family_unarchive(family=r["family"], actor=a),
+    "family_archive": lambda r, a: services.family_archive(
+        version=r["family"].version, family=r["family"], actor=a, reason="Moved"
+    ),
+    "family_unarchive": lambda r, a: services.family_unarchive(
+        version=r["family"].version, family=r["family"], actor=a
+    ),
     "caregiver_add": lambda r, a: services.caregiver_add(
         family=r["family"], actor=a, first_name="Ana", last_name="Ruiz"
     ),
@@ -98,24 +102,34 @@ CALLS = {
     "consent_record": lambda r, a: services.consent_record(
         family=r["family"], actor=a, given_by="María", given_on=timezone.localdate()
     ),
-    "consent_withdraw": lambda r, a: services.consent_withdraw(consent=r["consent"], actor=a, reason="Asked"),
+    "consent_withdraw": lambda r, a: services.consent_withdraw(
+        version=r["consent"].version, consent=r["consent"], actor=a, reason="Asked"
+    ),
     "case_open": lambda r, a: services.case_open(
         family=r["family"], program=general_program(), coordinator=r["coordinator"], actor=a
     ),
     "case_update": lambda r, a: services.case_update(
         case=r["case"], actor=a, version=r["case"].version, summary="Changed"
     ),
-    "case_activate": lambda r, a: services.case_activate(case=r["case"], actor=a),
+    "case_activate": lambda r, a: services.case_activate(version=r["case"].version, case=r["case"], actor=a),
     "case_request_closure": lambda r, a: services.case_request_closure(
-        case=r["case"], actor=a, reason="goals_met"
+        version=r["case"].version, case=r["case"], actor=a, reason="goals_met"
     ),
-    "case_approve_closure": lambda r, a: services.case_approve_closure(case=r["case"], actor=a),
-    "case_return_closure": lambda r, a: services.case_return_closure(case=r["case"], actor=a, comment="No"),
-    "case_reopen": lambda r, a: services.case_reopen(case=r["case"], actor=a, reason="Called back"),
+    "case_approve_closure": lambda r, a: services.case_approve_closure(
+        version=r["case"].version, case=r["case"], actor=a
+    ),
+    "case_return_closure": lambda r, a: services.case_return_closure(
+        version=r["case"].version, case=r["case"], actor=a, comment="No"
+    ),
+    "case_reopen": lambda r, a: services.case_reopen(
+        version=r["case"].version, case=r["case"], actor=a, reason="Called back"
+    ),
     "case_reassign": lambda r, a: services.case_reassign(
-        case=r["case"], actor=a, coordinator=r["coordinator"], reason="Leave"
+        version=r["case"].version, case=r["case"], actor=a, coordinator=r["coordinator"], reason="Leave"
     ),
-    "case_review": lambda r, a: services.case_review(case=r["case"], actor=a, note="Fine"),
+    "case_review": lambda r, a: services.case_review(
+        version=r["case"].version, case=r["case"], actor=a, note="Fine"
+    ),
     "case_event_record": lambda r, a: services.case_event_record(
         case=r["case"], kind=CaseEvent.Kind.REFERRAL, actor=a, note="Hello"
     ),
@@ -125,7 +139,9 @@ CALLS = {
     "need_update": lambda r, a: services.need_update(
         need=r["need"], actor=a, version=r["need"].version, description="Changed"
     ),
-    "need_transition": lambda r, a: services.need_transition(need=r["need"], actor=a, to="in_progress"),
+    "need_transition": lambda r, a: services.need_transition(
+        version=r["need"].version, need=r["need"], actor=a, to="in_progress"
+    ),
     "goal_add": lambda r, a: services.goal_add(case=r["case"], actor=a, description="Walk to school"),
     "goal_update": lambda r, a: services.goal_update(
         goal=r["goal"], actor=a, version=r["goal"].version, next_steps="Changed"
@@ -144,7 +160,7 @@ CALLS = {
         assignee=r["coordinator"],
         due_on="2030-01-01",
     ),
-    "task_complete": lambda r, a: services.task_complete(task=r["task"], actor=a),
+    "task_complete": lambda r, a: services.task_complete(version=r["task"].version, task=r["task"], actor=a),
     "edvisit_record": lambda r, a: services.edvisit_record(actor=a, **_visit_arguments(r)),
 }
 
@@ -437,14 +453,18 @@ def test_a_rule_task_made_by_the_system_has_no_actor(case, coordinator):
 
 
 def test_a_reopened_case_never_sits_beside_another_open_case_in_the_program(case, coordinator, supervisor):
-    services.case_request_closure(case=case, actor=coordinator, reason="goals_met")
-    services.case_approve_closure(case=case, actor=supervisor)
+    case = services.case_request_closure(
+        version=case.version, case=case, actor=coordinator, reason="goals_met"
+    )
+    case = services.case_approve_closure(version=case.version, case=case, actor=supervisor)
     second = services.case_open(
         family=case.family, program=case.program, coordinator=coordinator, actor=coordinator
     )
 
     with pytest.raises(ValidationError, match="already has an open case"):
-        services.case_reopen(case=case, actor=coordinator, reason="The family called back.")
+        services.case_reopen(
+            version=case.version, case=case, actor=coordinator, reason="The family called back."
+        )
 
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED

@@ -247,23 +247,29 @@ def test_possible_duplicates_lists_a_family_once_when_several_things_match():
 
 
 def activate(case, coordinator, supervisor):
-    return services.case_activate(case=case, actor=coordinator)
+    return services.case_activate(version=case.version, case=case, actor=coordinator)
 
 
 def request_closure(case, coordinator, supervisor):
-    return services.case_request_closure(case=case, actor=coordinator, reason="goals_met", note="All set.")
+    return services.case_request_closure(
+        version=case.version, case=case, actor=coordinator, reason="goals_met", note="All set."
+    )
 
 
 def approve_closure(case, coordinator, supervisor):
-    return services.case_approve_closure(case=case, actor=supervisor, note="Well done.")
+    return services.case_approve_closure(version=case.version, case=case, actor=supervisor, note="Well done.")
 
 
 def return_closure(case, coordinator, supervisor):
-    return services.case_return_closure(case=case, actor=supervisor, comment="Call the school first.")
+    return services.case_return_closure(
+        version=case.version, case=case, actor=supervisor, comment="Call the school first."
+    )
 
 
 def reopen(case, coordinator, supervisor):
-    return services.case_reopen(case=case, actor=coordinator, reason="The family called back.")
+    return services.case_reopen(
+        version=case.version, case=case, actor=coordinator, reason="The family called back."
+    )
 
 
 def update_status(target):
@@ -396,7 +402,9 @@ def test_allowed_need_move_changes_status_bumps_version_and_records_an_event(cur
     need = NeedFactory(status=current)
     coordinator = need.case.coordinator
 
-    services.need_transition(need=need, actor=coordinator, to=target, note="Family is settled.")
+    services.need_transition(
+        version=need.version, need=need, actor=coordinator, to=target, note="Family is settled."
+    )
 
     need.refresh_from_db()
     assert need.status == target
@@ -422,7 +430,9 @@ def test_refused_need_move_raises_and_changes_nothing(current, target):
     before = need_snapshot(need)
 
     with pytest.raises(ValidationError):
-        services.need_transition(need=need, actor=need.case.coordinator, to=target, note="Settled.")
+        services.need_transition(
+            version=need.version, need=need, actor=need.case.coordinator, to=target, note="Settled."
+        )
 
     assert need_snapshot(need) == before
 
@@ -434,7 +444,9 @@ def test_resolving_a_need_requires_a_resolution_note(target, note):
     before = need_snapshot(need)
 
     with pytest.raises(ValidationError) as refused:
-        services.need_transition(need=need, actor=need.case.coordinator, to=target, note=note)
+        services.need_transition(
+            version=need.version, need=need, actor=need.case.coordinator, to=target, note=note
+        )
 
     assert "note" in refused.value.message_dict
     assert need_snapshot(need) == before
@@ -446,7 +458,7 @@ def test_need_on_a_closed_case_cannot_be_reopened():
     before = need_snapshot(need)
 
     with pytest.raises(ValidationError):
-        services.need_transition(need=need, actor=case.coordinator, to=N.OPEN)
+        services.need_transition(version=need.version, need=need, actor=case.coordinator, to=N.OPEN)
 
     assert need_snapshot(need) == before
 
@@ -504,7 +516,9 @@ def test_closure_request_is_refused_with_the_unresolved_needs_named():
     before = snapshot(case)
 
     with pytest.raises(services.ClosureBlocked) as blocked:
-        services.case_request_closure(case=case, actor=case.coordinator, reason="goals_met")
+        services.case_request_closure(
+            version=case.version, case=case, actor=case.coordinator, reason="goals_met"
+        )
 
     blockers = blocked.value.blockers
     assert len(blockers) == 2
@@ -520,7 +534,7 @@ def test_closure_request_is_allowed_when_every_need_is_resolved():
         NeedFactory(case=case, status=status)
 
     services.case_request_closure(
-        case=case, actor=case.coordinator, reason="goals_met", note="All connected."
+        version=case.version, case=case, actor=case.coordinator, reason="goals_met", note="All connected."
     )
 
     case.refresh_from_db()
@@ -535,7 +549,7 @@ def test_closure_request_needs_a_known_closure_reason():
     before = snapshot(case)
 
     with pytest.raises(ValidationError) as refused:
-        services.case_request_closure(case=case, actor=case.coordinator, reason="bored")
+        services.case_request_closure(version=case.version, case=case, actor=case.coordinator, reason="bored")
 
     assert "reason" in refused.value.message_dict
     assert snapshot(case) == before
@@ -547,7 +561,7 @@ def test_closure_approval_is_refused_while_a_need_is_open_again():
     before = snapshot(case)
 
     with pytest.raises(services.ClosureBlocked) as blocked:
-        services.case_approve_closure(case=case, actor=supervisor_of(case))
+        services.case_approve_closure(version=case.version, case=case, actor=supervisor_of(case))
 
     assert any("Wheelchair repair" in blocker for blocker in blocked.value.blockers)
     assert snapshot(case) == before
@@ -557,7 +571,7 @@ def test_supervisor_of_the_case_team_approves_closure():
     case = CaseFactory(status=S.CLOSURE_REQUESTED)
     supervisor = supervisor_of(case)
 
-    services.case_approve_closure(case=case, actor=supervisor, note="Good work.")
+    services.case_approve_closure(version=case.version, case=case, actor=supervisor, note="Good work.")
 
     case.refresh_from_db()
     assert case.status == S.CLOSED
@@ -573,7 +587,7 @@ def test_supervisor_of_the_case_team_approves_closure():
 def test_admin_approves_closure_on_any_team():
     case = CaseFactory(status=S.CLOSURE_REQUESTED)
 
-    services.case_approve_closure(case=case, actor=AdminFactory())
+    services.case_approve_closure(version=case.version, case=case, actor=AdminFactory())
 
     case.refresh_from_db()
     assert case.status == S.CLOSED
@@ -601,7 +615,7 @@ def test_closure_approval_by_anyone_but_a_team_supervisor_or_admin_is_denied(mak
     before = snapshot(case)
 
     with pytest.raises(PermissionDenied):
-        services.case_approve_closure(case=case, actor=make_actor(case))
+        services.case_approve_closure(version=case.version, case=case, actor=make_actor(case))
 
     assert snapshot(case) == before
 
@@ -610,7 +624,9 @@ def test_supervisor_returns_closure_with_a_comment():
     case = CaseFactory(status=S.CLOSURE_REQUESTED)
     supervisor = supervisor_of(case)
 
-    services.case_return_closure(case=case, actor=supervisor, comment="  Check the PT referral.  ")
+    services.case_return_closure(
+        version=case.version, case=case, actor=supervisor, comment="  Check the PT referral.  "
+    )
 
     case.refresh_from_db()
     assert case.status == S.ACTIVE
@@ -625,7 +641,9 @@ def test_closure_return_requires_a_comment(comment):
     before = snapshot(case)
 
     with pytest.raises(ValidationError) as refused:
-        services.case_return_closure(case=case, actor=supervisor_of(case), comment=comment)
+        services.case_return_closure(
+            version=case.version, case=case, actor=supervisor_of(case), comment=comment
+        )
 
     assert "comment" in refused.value.message_dict
     assert snapshot(case) == before
@@ -641,7 +659,7 @@ def test_closure_return_by_anyone_but_a_team_supervisor_is_denied(make_actor):
     before = snapshot(case)
 
     with pytest.raises(PermissionDenied):
-        services.case_return_closure(case=case, actor=make_actor(case), comment="No.")
+        services.case_return_closure(version=case.version, case=case, actor=make_actor(case), comment="No.")
 
     assert snapshot(case) == before
 
@@ -652,7 +670,7 @@ def test_closure_return_by_anyone_but_a_team_supervisor_is_denied(make_actor):
 def test_reopen_clears_the_closure_and_records_the_reason():
     case = CaseFactory(status=S.CLOSED)
 
-    services.case_reopen(case=case, actor=case.coordinator, reason="  New diagnosis.  ")
+    services.case_reopen(version=case.version, case=case, actor=case.coordinator, reason="  New diagnosis.  ")
 
     case.refresh_from_db()
     assert case.status == S.ACTIVE
@@ -672,7 +690,7 @@ def test_reopen_requires_a_reason(reason):
     before = snapshot(case)
 
     with pytest.raises(ValidationError) as refused:
-        services.case_reopen(case=case, actor=case.coordinator, reason=reason)
+        services.case_reopen(version=case.version, case=case, actor=case.coordinator, reason=reason)
 
     assert "reason" in refused.value.message_dict
     assert snapshot(case) == before
@@ -684,7 +702,9 @@ def test_reopen_is_refused_while_the_family_has_another_open_case_in_the_program
     before = snapshot(closed)
 
     with pytest.raises(ValidationError):
-        services.case_reopen(case=closed, actor=closed.coordinator, reason="Family called back.")
+        services.case_reopen(
+            version=closed.version, case=closed, actor=closed.coordinator, reason="Family called back."
+        )
 
     assert snapshot(closed) == before
 
@@ -693,7 +713,9 @@ def test_reopen_is_allowed_with_an_open_case_in_another_program():
     closed = CaseFactory(status=S.CLOSED)
     CaseFactory(family=closed.family, program=ed_program(), status=S.ACTIVE)
 
-    services.case_reopen(case=closed, actor=closed.coordinator, reason="Family called back.")
+    services.case_reopen(
+        version=closed.version, case=closed, actor=closed.coordinator, reason="Family called back."
+    )
 
     closed.refresh_from_db()
     assert closed.status == S.ACTIVE
@@ -809,7 +831,9 @@ def test_family_with_an_open_case_cannot_be_archived():
     version = family.version
 
     with pytest.raises(ValidationError):
-        services.family_archive(family=family, actor=case.coordinator, reason="Moved away")
+        services.family_archive(
+            version=family.version, family=family, actor=case.coordinator, reason="Moved away"
+        )
 
     family.refresh_from_db()
     assert family.archived_at is None
@@ -819,7 +843,12 @@ def test_family_with_an_open_case_cannot_be_archived():
 def test_family_with_only_closed_cases_is_archived_with_a_reason():
     case = CaseFactory(status=S.CLOSED)
 
-    services.family_archive(family=case.family, actor=case.coordinator, reason="  Moved out of state  ")
+    services.family_archive(
+        version=case.family.version,
+        family=case.family,
+        actor=case.coordinator,
+        reason="  Moved out of state  ",
+    )
 
     case.family.refresh_from_db()
     assert case.family.is_archived
@@ -857,7 +886,9 @@ def test_withdrawn_consent_is_not_in_force_and_is_kept_on_file():
     case = CaseFactory()
     consent = ConsentFactory(family=case.family)
 
-    services.consent_withdraw(consent=consent, actor=case.coordinator, reason="Mother asked.")
+    services.consent_withdraw(
+        version=consent.version, consent=consent, actor=case.coordinator, reason="Mother asked."
+    )
 
     consent.refresh_from_db()
     assert not consent.is_in_force
@@ -870,7 +901,9 @@ def test_consent_cannot_be_withdrawn_twice():
     coordinator = CoordinatorFactory(teams=[consent.family.team])
 
     with pytest.raises(ValidationError):
-        services.consent_withdraw(consent=consent, actor=coordinator, reason="Again.")
+        services.consent_withdraw(
+            version=consent.version, consent=consent, actor=coordinator, reason="Again."
+        )
 
 
 def test_consent_cannot_expire_before_it_was_given():
@@ -1082,10 +1115,11 @@ def test_task_create_once_never_duplicates_a_rule_task():
 
 def test_completed_task_cannot_be_completed_again():
     task = TaskFactory()
-    services.task_complete(task=task, actor=task.assignee)
+    services.task_complete(version=task.version, task=task, actor=task.assignee)
+    task.refresh_from_db()
 
-    with pytest.raises(ValidationError):
-        services.task_complete(task=task, actor=task.assignee)
+    with pytest.raises(ValidationError, match="already complete"):
+        services.task_complete(version=task.version, task=task, actor=task.assignee)
 
     task.refresh_from_db()
     assert task.completed_by == task.assignee
@@ -1101,7 +1135,9 @@ def test_reassigning_a_case_records_an_event_and_gives_the_new_coordinator_a_rev
     previous = case.coordinator
     successor = CoordinatorFactory(teams=[case.team])
 
-    services.case_reassign(case=case, actor=supervisor, coordinator=successor, reason="Caseload balance")
+    services.case_reassign(
+        version=case.version, case=case, actor=supervisor, coordinator=successor, reason="Caseload balance"
+    )
 
     case.refresh_from_db()
     assert case.coordinator == successor
@@ -1121,6 +1157,7 @@ def test_case_cannot_be_reassigned_to_a_coordinator_outside_its_team():
 
     with pytest.raises(ValidationError):
         services.case_reassign(
+            version=case.version,
             case=case,
             actor=supervisor_of(case),
             coordinator=CoordinatorFactory(teams=[TeamFactory()]),
@@ -1137,6 +1174,7 @@ def test_coordinator_cannot_reassign_a_case():
 
     with pytest.raises(PermissionDenied):
         services.case_reassign(
+            version=case.version,
             case=case,
             actor=case.coordinator,
             coordinator=CoordinatorFactory(teams=[case.team]),
@@ -1151,7 +1189,7 @@ def test_supervisor_review_records_the_date_and_an_event():
     case = CaseFactory()
     supervisor = supervisor_of(case)
 
-    services.case_review(case=case, actor=supervisor, note="Looks good.")
+    services.case_review(version=case.version, case=case, actor=supervisor, note="Looks good.")
 
     case.refresh_from_db()
     assert case.reviewed_at is not None

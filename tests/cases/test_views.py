@@ -359,7 +359,10 @@ def test_need_marked_met_without_a_note_is_refused_and_unchanged(client, coordin
 def test_need_marked_met_with_a_note_appears_on_the_timeline(client, coordinator, case):
     need = NeedFactory(case=case, status=Need.Status.IN_PROGRESS)
     client.force_login(coordinator)
-    client.post(reverse("cases:need-status", args=[need.uuid]), {"status": "met", "note": "Started PT"})
+    client.post(
+        reverse("cases:need-status", args=[need.uuid]),
+        {"status": "met", "note": "Started PT", "version": need.version},
+    )
     need.refresh_from_db()
     assert need.status == Need.Status.MET
     content = client.get(reverse("cases:case-detail", args=[case.uuid])).content.decode()
@@ -404,7 +407,7 @@ def test_task_assigned_to_a_teammate_and_completed(client, coordinator, colleagu
     )
     task = Task.objects.get()
     assert task.assignee == colleague
-    client.post(reverse("cases:task-complete", args=[task.uuid]))
+    client.post(reverse("cases:task-complete", args=[task.uuid]), {"version": task.version})
     task.refresh_from_db()
     assert task.completed_by == coordinator
 
@@ -465,7 +468,10 @@ def test_stale_family_edit_is_refused(client, coordinator, case):
 def test_closure_request_lists_what_is_still_open(client, coordinator, case):
     NeedFactory(case=case, description="Accessible apartment")
     client.force_login(coordinator)
-    response = client.post(reverse("cases:case-closure-request", args=[case.uuid]), {"reason": "goals_met"})
+    response = client.post(
+        reverse("cases:case-closure-request", args=[case.uuid]),
+        {"reason": "goals_met", "version": case.version},
+    )
     assert "Accessible apartment" in response.content.decode()
     case.refresh_from_db()
     assert case.status == Case.Status.ACTIVE
@@ -475,12 +481,15 @@ def test_closure_requested_then_approved_by_the_supervisor(client, coordinator, 
     NeedFactory(case=case, status=Need.Status.MET)
     client.force_login(coordinator)
     client.post(
-        reverse("cases:case-closure-request", args=[case.uuid]), {"reason": "goals_met", "note": "Done"}
+        reverse("cases:case-closure-request", args=[case.uuid]),
+        {"reason": "goals_met", "note": "Done", "version": case.version},
     )
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSURE_REQUESTED
     client.force_login(supervisor)
-    client.post(reverse("cases:case-closure-approve", args=[case.uuid]), {"note": ""})
+    client.post(
+        reverse("cases:case-closure-approve", args=[case.uuid]), {"note": "", "version": case.version}
+    )
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED
     assert case.events.filter(kind=CaseEvent.Kind.CLOSURE_APPROVED, actor=supervisor).exists()
@@ -505,7 +514,8 @@ def test_supervisor_returns_a_closure_with_a_comment_the_coordinator_sees(
     case.save()
     client.force_login(supervisor)
     client.post(
-        reverse("cases:case-closure-return", args=[case.uuid]), {"comment": "Call the family once more"}
+        reverse("cases:case-closure-return", args=[case.uuid]),
+        {"comment": "Call the family once more", "version": case.version},
     )
     case.refresh_from_db()
     assert case.status == Case.Status.ACTIVE
@@ -522,7 +532,10 @@ def test_closed_case_is_reopened_with_a_reason(client, coordinator, case):
     case.closed_at = timezone.now()
     case.save()
     client.force_login(coordinator)
-    client.post(reverse("cases:case-reopen", args=[case.uuid]), {"reason": "Family came back"})
+    client.post(
+        reverse("cases:case-reopen", args=[case.uuid]),
+        {"reason": "Family came back", "version": case.version},
+    )
     case.refresh_from_db()
     assert case.status == Case.Status.ACTIVE
 
@@ -557,7 +570,10 @@ def test_consent_recorded_and_withdrawn(client, coordinator, case):
     )
     consent = case.family.consents.get()
     assert consent.is_in_force
-    client.post(reverse("cases:consent-withdraw", args=[consent.uuid]), {"reason": "Family asked"})
+    client.post(
+        reverse("cases:consent-withdraw", args=[consent.uuid]),
+        {"reason": "Family asked", "version": consent.version},
+    )
     consent.refresh_from_db()
     assert not consent.is_in_force
 
@@ -574,7 +590,10 @@ def test_consent_expiring_before_it_was_given_is_refused(client, coordinator, ca
 
 def test_family_with_an_open_case_cannot_be_archived(client, coordinator, case):
     client.force_login(coordinator)
-    response = client.post(reverse("cases:family-archive", args=[case.family.uuid]), {"reason": "Moved"})
+    response = client.post(
+        reverse("cases:family-archive", args=[case.family.uuid]),
+        {"reason": "Moved", "version": case.family.version},
+    )
     assert "Close the family" in response.content.decode()
     case.family.refresh_from_db()
     assert not case.family.is_archived

@@ -1,6 +1,7 @@
 """The private calendar feed: parses back with the right events and time zone; revocable, regenerable."""
 
 import datetime
+import uuid
 import zoneinfo
 
 import pytest
@@ -10,7 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from portal import services
-from portal.models import CalendarFeed
+from portal.models import CalendarFeed, new_secret, secret_hash
 from tests.cases.factories import CaseFactory, FamilyFactory
 from tests.queries import assert_queries_bounded
 
@@ -47,7 +48,7 @@ def appointments(case, mateo):
 
 
 def feed_url(feed):
-    return reverse("portal:calendar-feed", args=[feed.token])
+    return reverse("portal:calendar-feed", args=[feed.uuid, services.calendar_feed_secret(feed)])
 
 
 def test_feed_parses_back_with_the_familys_events_in_the_centers_time_zone(
@@ -82,14 +83,15 @@ def test_feed_parses_back_with_the_familys_events_in_the_centers_time_zone(
     assert b"Other Family Clinic" not in response.content
 
 
-def test_feed_needs_no_session_but_an_unknown_token_is_not_found(client):
-    assert client.get(reverse("portal:calendar-feed", args=["no-such-token"])).status_code == 404
+def test_feed_needs_no_session_but_an_unknown_address_is_not_found(client):
+    assert client.get(reverse("portal:calendar-feed", args=[uuid.uuid4(), "x" * 43])).status_code == 404
+    assert client.get(reverse("portal:calendar-feed-legacy", args=["x" * 43])).status_code == 404
 
 
 def test_regenerating_the_token_invalidates_the_old_address(client, caregiver, family_user, appointments):
     old = services.calendar_feed_create(caregiver=caregiver, actor=family_user)
     new = services.calendar_feed_create(caregiver=caregiver, actor=family_user)
-    assert new.token != old.token
+    assert feed_url(new) != feed_url(old)
     assert client.get(feed_url(old)).status_code == 404
     assert client.get(feed_url(new)).status_code == 200
 
@@ -113,11 +115,12 @@ def test_caregiver_makes_regenerates_and_turns_off_the_address_on_the_portal(cli
     client.post(url, {"action": "create"})
     first = CalendarFeed.objects.get(caregiver=caregiver)
     content = client.get(url).content.decode()
-    assert first.token in content
-    assert "webcal://" in content
+    assert f"http://testserver{feed_url(first)}" in content
+    assert f"webcal://testserver{feed_url(first)}" in content
     client.post(url, {"action": "create"})
     second = CalendarFeed.objects.get(caregiver=caregiver)
-    assert second.token != first.token
+    assert services.calendar_feed_secret(second) != services.calendar_feed_secret(first)
+    assert client.get(feed_url(first)).status_code == 404
     client.post(url, {"action": "revoke"})
     assert not CalendarFeed.objects.filter(caregiver=caregiver).exists()
 
@@ -146,3 +149,106 @@ def test_feed_query_count_does_not_grow_with_appointments(client, case, mateo, c
         assert len(Calendar.from_ical(response.content).walk("VEVENT")) == len(added)
 
     assert_queries_bounded(add_rows=add_appointments, load=load, ceiling=7)
+
+
+# The address at rest: the database keeps a random seed, never the address (docs/SECURITY.md).
+
+
+def _row_values(feed):
+    return [str(value) for value in CalendarFeed.objects.filter(pk=feed.pk).values().get().values()]
+
+
+def test_the_database_does_not_hold_the_address_secret(caregiver, family_user):
+    feed = services.calendar_feed_create(caregiver=caregiver, actor=family_user)
+    secret = services.calendar_feed_secret(feed)
+    assert len(secret) == 43
+    assert not any(secret in value for value in _row_values(feed))
+
+
+def test_the_secret_needs_the_key_kept_outside_the_database(settings, client, caregiver, family_user):
+    """Someone with the row (UUID and seed) but another key makes a different secret, which opens nothing."""
+    settings.CARECOORD_CALENDAR_FEED_KEY = "k" * 50
+    feed = services.calendar_feed_create(caregiver=caregiver, actor=family_user)
+    address = feed_url(feed)
+    settings.CARECOORD_CALENDAR_FEED_KEY = "another key the reader of the database might try" + "!" * 10
+    guessed = feed_url(feed)
+    settings.CARECOORD_CALENDAR_FEED_KEY = "k" * 50
+    assert guessed != address
+    assert client.get(guessed).status_code == 404
+    assert client.get(address).status_code == 200
+
+
+def test_changing_the_key_gives_every_feed_a_new_address(settings, client, caregiver, family_user):
+    feed = services.calendar_feed_create(caregiver=caregiver, actor=family_user)
+    before = feed_url(feed)
+    settings.CARECOORD_CALENDAR_FEED_KEY = "a-new-key-" + "z" * 40
+    after = feed_url(feed)
+    assert after != before
+    assert client.get(before).status_code == 404
+    assert client.get(after).status_code == 200
+
+
+def test_a_feeds_secret_does_not_open_another_feed(client, caregiver, family_user):
+    feed = services.calendar_feed_create(caregiver=caregiver, actor=family_user)
+    secret = services.calendar_feed_secret(feed)
+    assert client.get(reverse("portal:calendar-feed", args=[uuid.uuid4(), secret])).status_code == 404
+    wrong = ("A" if secret[0] != "A" else "B") + secret[1:]
+    assert client.get(reverse("portal:calendar-feed", args=[feed.uuid, wrong])).status_code == 404
+
+
+def test_the_seed_and_the_old_token_hash_stay_out_of_the_audit_log(caregiver, family_user):
+    from auditlog.models import LogEntry
+
+    feed = services.calendar_feed_create(caregiver=caregiver, actor=family_user)
+    entry = LogEntry.objects.get_for_object(feed).get()
+    assert "seed" not in entry.changes_dict
+    assert "legacy_token_hash" not in entry.changes_dict
+    assert feed.seed not in str(entry.changes)
+
+
+# Addresses made before they were derived: their token's hash is kept, and they keep working.
+
+
+@pytest.fixture
+def old_address(caregiver, family_user):
+    """A feed as migration portal/0002 leaves one made earlier: a seed, and its old token's hash."""
+    token = new_secret()
+    feed = services.calendar_feed_create(caregiver=caregiver, actor=family_user)
+    CalendarFeed.objects.filter(pk=feed.pk).update(legacy_token_hash=secret_hash(token))
+    feed.refresh_from_db()
+    return feed, reverse("portal:calendar-feed-legacy", args=[token])
+
+
+def test_an_address_made_before_keeps_working_beside_the_new_one(client, old_address, appointments):
+    feed, old = old_address
+    response = client.get(old)
+    assert response.status_code == 200
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 2
+    assert client.get(feed_url(feed)).status_code == 200
+
+
+def test_the_portal_shows_the_new_form_of_an_address_made_before(client, old_address, family_user):
+    feed, old = old_address
+    client.force_login(family_user)
+    content = client.get(reverse("portal:calendar")).content.decode()
+    assert feed_url(feed) in content
+    assert old not in content
+
+
+def test_a_new_address_stops_the_old_one(client, old_address, caregiver, family_user):
+    _feed, old = old_address
+    services.calendar_feed_create(caregiver=caregiver, actor=family_user)
+    assert client.get(old).status_code == 404
+
+
+def test_turning_the_address_off_stops_the_old_one(client, old_address, caregiver, family_user):
+    _feed, old = old_address
+    services.calendar_feed_revoke(caregiver=caregiver, actor=family_user)
+    assert client.get(old).status_code == 404
+
+
+def test_removing_portal_access_stops_the_old_one(client, old_address, caregiver, coordinator):
+    _feed, old = old_address
+    services.portal_access_remove(caregiver=caregiver, actor=coordinator)
+    assert client.get(old).status_code == 404

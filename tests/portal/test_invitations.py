@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from portal import services
-from portal.models import CalendarFeed, PortalInvitation, secret_hash
+from portal.models import CalendarFeed, PortalInvitation, new_secret, secret_hash
 from tests.cases.factories import CaregiverFactory
 
 pytestmark = pytest.mark.django_db
@@ -130,8 +130,9 @@ def test_revoked_invitation_is_refused(client, new_caregiver, coordinator):
 
 
 def test_unknown_token_is_not_found(client):
-    response = client.get(reverse("portal:invitation-accept", args=["not-a-real-token"]))
+    response = client.get(reverse("portal:invitation-accept", args=[new_secret()]))
     assert response.status_code == 404
+    assert "portal/invitation_refused.html" in [template.name for template in response.templates]
 
 
 def test_a_new_invitation_revokes_the_earlier_one(new_caregiver, coordinator):

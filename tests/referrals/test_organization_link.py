@@ -99,6 +99,8 @@ def referral(coordinator):
 
 
 def post(client, referral, action, **fields):
+    """Post an answer as the page does: with the version of the referral it showed, unless given."""
+    fields.setdefault("version", Referral.objects.get(pk=referral.pk).version)
     data = {"action": action, **{f"{action}-{name}": value for name, value in fields.items()}}
     return client.post(url(referral), data)
 
@@ -154,7 +156,10 @@ def test_link_page_keeps_the_token_private(client, referral):
 
 
 def test_refused_link_page_keeps_the_token_private_too(client):
-    response = client.get(reverse("referrals:organization-link", args=["not-a-token"]))
+    unsigned = "A" * 90 + ":1abcde:" + "B" * 43  # the shape of a link, signed by no one
+    response = client.get(reverse("referrals:organization-link", args=[unsigned]))
+    assert response.status_code == 404
+    assert "This link is not valid" in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     assert "noindex" in response["X-Robots-Tag"]
     assert response["Referrer-Policy"] == "same-origin"
@@ -187,7 +192,9 @@ def test_link_page_query_count_does_not_grow_with_the_case(client, referral):
 
 def test_accept_accepts_and_names_the_organization_on_the_timeline(client, referral):
     link = url(referral)  # a token made later may carry a later timestamp: compare with this one
-    response = client.post(link, {"action": "accept", "accept-note": "We will call Monday."})
+    response = client.post(
+        link, {"action": "accept", "accept-note": "We will call Monday.", "accept-version": referral.version}
+    )
     assert response.status_code == 302
     assert response["Location"] == link
     assert fresh(referral).status == Referral.Status.ACCEPTED
@@ -200,7 +207,11 @@ def test_accept_accepts_and_names_the_organization_on_the_timeline(client, refer
 
 
 def test_after_answering_the_page_thanks_the_organization(client, referral):
-    response = client.post(url(referral), {"action": "accept", "accept-note": ""}, follow=True)
+    response = client.post(
+        url(referral),
+        {"action": "accept", "accept-note": "", "accept-version": referral.version},
+        follow=True,
+    )
     content = response.content.decode()
     assert THANKS in content
     assert "Accepted" in content
@@ -344,7 +355,7 @@ def test_a_token_naming_another_referral_with_the_wrong_key_is_refused(client, c
 
 def test_revoked_link_is_refused_and_the_new_one_works(client, coordinator, referral):
     old = url(referral)
-    referral = referral_link_revoke(referral=referral, actor=coordinator)
+    referral = referral_link_revoke(version=referral.version, referral=referral, actor=coordinator)
     response = client.get(old)
     assert response.status_code == 410
     assert "This link was replaced by a newer one" in response.content.decode()
@@ -354,7 +365,11 @@ def test_revoked_link_is_refused_and_the_new_one_works(client, coordinator, refe
 def test_link_of_a_cancelled_referral_is_refused_and_cannot_answer(client, coordinator, referral):
     address = url(referral)
     referral_transition(
-        referral=referral, to=Referral.Status.CANCELLED, actor=coordinator, note="Family moved away."
+        version=referral.version,
+        referral=referral,
+        to=Referral.Status.CANCELLED,
+        actor=coordinator,
+        note="Family moved away.",
     )
     response = client.get(address)
     assert response.status_code == 410

@@ -35,6 +35,8 @@ def url(referral):
 
 
 def post(client, referral, action, **fields):
+    """Post an answer as the page does: with the version of the referral it showed, unless given."""
+    fields.setdefault("version", Referral.objects.get(pk=referral.pk).version)
     data = {"action": action, **{f"{action}-{name}": value for name, value in fields.items()}}
     return client.post(url(referral), data)
 
@@ -100,7 +102,11 @@ def test_a_second_booking_is_refused_by_the_service(client, referral):
     propose(client, referral)
     with pytest.raises(services.ValidationError):
         services.organization_propose_appointment(
-            referral=referral, start=in_five_days(14), duration_minutes=30, place="Elsewhere"
+            version=referral.version,
+            referral=referral,
+            start=in_five_days(14),
+            duration_minutes=30,
+            place="Elsewhere",
         )
     assert Appointment.objects.count() == 1
 
@@ -237,7 +243,10 @@ def test_the_page_query_count_does_not_grow_with_appointments_and_history(client
     def add_history(count):
         for _ in range(count):
             services.referral_resend(
-                referral=referral, actor=referral.case.coordinator, sent_to="a@example.org"
+                version=Referral.objects.get(pk=referral.pk).version,
+                referral=referral,
+                actor=referral.case.coordinator,
+                sent_to="a@example.org",
             )
             Appointment.objects.create(
                 child=referral.child, case=referral.case, provider="Other", start=in_five_days()
@@ -251,8 +260,9 @@ def test_the_page_query_count_does_not_grow_with_appointments_and_history(client
 
 
 def test_accepting_twice_shows_the_thanks_again_and_tells_the_coordinator_once(client, referral):
-    first = post(client, referral, "accept")
-    second = post(client, referral, "accept")
+    version = referral.version  # both from the same page
+    first = post(client, referral, "accept", version=version)
+    second = post(client, referral, "accept", version=version)
 
     assert first.status_code == second.status_code == 302
     assert Referral.objects.get(pk=referral.pk).events.filter(to_status=S.ACCEPTED).count() == 1

@@ -50,7 +50,9 @@ def make_referral(need, status=S.REQUESTED):
         S.FAILED: [S.REQUESTED, S.FAILED],
     }
     for step in paths[status]:
-        referral = services.referral_transition(referral=referral, to=step, actor=actor, note="because")
+        referral = services.referral_transition(
+            version=referral.version, referral=referral, to=step, actor=actor, note="because"
+        )
     return referral
 
 
@@ -67,7 +69,7 @@ REFUSED = [
 def test_every_allowed_referral_move_is_recorded_as_an_event(need, current, target):
     referral = make_referral(need, current)
     moved = services.referral_transition(
-        referral=referral, to=target, actor=need.case.coordinator, note="reason"
+        version=referral.version, referral=referral, to=target, actor=need.case.coordinator, note="reason"
     )
     assert moved.status == target
     event = moved.events.filter(from_status=current).first()
@@ -79,7 +81,9 @@ def test_every_refused_referral_move_changes_nothing(need, current, target):
     referral = make_referral(need, current)
     events = referral.events.count()
     with pytest.raises(ValidationError):
-        services.referral_transition(referral=referral, to=target, actor=need.case.coordinator, note="reason")
+        services.referral_transition(
+            version=referral.version, referral=referral, to=target, actor=need.case.coordinator, note="reason"
+        )
     referral.refresh_from_db()
     assert (referral.status, referral.events.count()) == (current, events)
 
@@ -88,7 +92,9 @@ def test_every_refused_referral_move_changes_nothing(need, current, target):
 def test_rejected_failed_cancelled_and_on_hold_need_a_reason(need, target):
     referral = make_referral(need)
     with pytest.raises(ValidationError):
-        services.referral_transition(referral=referral, to=target, actor=need.case.coordinator)
+        services.referral_transition(
+            version=referral.version, referral=referral, to=target, actor=need.case.coordinator
+        )
     referral.refresh_from_db()
     assert referral.status == S.REQUESTED
 
@@ -108,7 +114,9 @@ def test_expired_or_withdrawn_consent_does_not_cover_a_referral(need):
     referral = services.referral_create(need=need, actor=need.case.coordinator, service=ServiceFactory())
     assert not services.consent_covers(referral)
     with pytest.raises(services.ConsentMissing):
-        services.referral_transition(referral=referral, to=S.REQUESTED, actor=need.case.coordinator)
+        services.referral_transition(
+            version=referral.version, referral=referral, to=S.REQUESTED, actor=need.case.coordinator
+        )
 
 
 def test_medical_only_consent_covers_therapy_but_not_housing(case):
@@ -138,18 +146,24 @@ def test_a_referral_needs_a_service_or_a_named_provider(need):
 
 def test_case_cannot_close_while_a_referral_is_open(need):
     make_referral(need, S.ACCEPTED)
-    need_transition(need=need, actor=need.case.coordinator, to=Need.Status.MET, note="done")
+    need_transition(
+        version=need.version, need=need, actor=need.case.coordinator, to=Need.Status.MET, note="done"
+    )
     blockers = closure_blockers(need.case)
     assert len(blockers) == 1
     assert "Referral still open" in blockers[0]
     with pytest.raises(ValidationError):
-        case_request_closure(case=need.case, actor=need.case.coordinator, reason="goals_met")
+        case_request_closure(
+            version=need.case.version, case=need.case, actor=need.case.coordinator, reason="goals_met"
+        )
     assert Case.objects.get(pk=need.case.pk).status == Case.Status.ACTIVE
 
 
 def test_case_can_close_once_every_referral_is_terminal(need):
     make_referral(need, S.COMPLETED)
-    need_transition(need=need, actor=need.case.coordinator, to=Need.Status.MET, note="done")
+    need_transition(
+        version=need.version, need=need, actor=need.case.coordinator, to=Need.Status.MET, note="done"
+    )
     assert closure_blockers(need.case) == []
 
 
@@ -283,7 +297,9 @@ def test_revoking_the_link_gives_a_new_one(client, need, coordinator):
     referral = make_referral(need)
     old = services.referral_link_token(referral)
     client.force_login(coordinator)
-    client.post(reverse("referrals:referral-link-revoke", args=[referral.uuid]))
+    client.post(
+        reverse("referrals:referral-link-revoke", args=[referral.uuid]), {"version": referral.version}
+    )
     with pytest.raises(services.LinkRefused):
         services.referral_from_token(old)
     referral.refresh_from_db()

@@ -131,7 +131,7 @@ def test_sending_a_draft_later_emails_it_too(
 ):
     draft = services.referral_create(need=need, actor=coordinator, service=contact_service())
     with django_capture_on_commit_callbacks(execute=True):
-        services.referral_transition(referral=draft, to=S.REQUESTED, actor=coordinator)
+        services.referral_transition(version=draft.version, referral=draft, to=S.REQUESTED, actor=coordinator)
     assert len(mailoutbox) == 1
 
 
@@ -176,13 +176,15 @@ def test_sending_sets_the_deadlines_from_the_programs_business_days(need, coordi
 
 def test_the_first_accept_stamps_the_acknowledgement(need, coordinator):
     referral = send(need, coordinator)
-    accepted = services.organization_answer(referral=referral, answer="accept")
+    accepted = services.organization_answer(version=referral.version, referral=referral, answer="accept")
     assert accepted.acknowledged_at == accepted.accepted_at
 
 
 def test_a_decline_stamps_the_acknowledgement(need, coordinator):
     referral = send(need, coordinator)
-    declined = services.organization_answer(referral=referral, answer="decline", reason_code="not_eligible")
+    declined = services.organization_answer(
+        version=referral.version, referral=referral, answer="decline", reason_code="not_eligible"
+    )
     assert declined.acknowledged_at is not None
     assert declined.reason_code == Referral.ReasonCode.NOT_ELIGIBLE
 
@@ -194,7 +196,8 @@ def test_resend_from_the_referral_page_emails_the_new_address_and_keeps_it(
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("referrals:referral-detail", args=[referral.uuid]), {"sent_to": "new@therapy.example.org"}
+            reverse("referrals:referral-detail", args=[referral.uuid]),
+            {"sent_to": "new@therapy.example.org", "version": referral.version},
         )
     assert response.status_code == 302
     assert [message.to for message in mailoutbox] == [["new@therapy.example.org"]]
@@ -205,10 +208,12 @@ def test_resend_from_the_referral_page_emails_the_new_address_and_keeps_it(
 def test_resend_of_a_closed_referral_is_refused(need, coordinator, mailoutbox):
     referral = send(need, coordinator)
     referral = services.referral_transition(
-        referral=referral, to=S.CANCELLED, actor=coordinator, note="Moved"
+        version=referral.version, referral=referral, to=S.CANCELLED, actor=coordinator, note="Moved"
     )
     with pytest.raises(services.ValidationError):
-        services.referral_resend(referral=referral, actor=coordinator, sent_to="new@therapy.example.org")
+        services.referral_resend(
+            version=referral.version, referral=referral, actor=coordinator, sent_to="new@therapy.example.org"
+        )
     assert Referral.objects.get(pk=referral.pk).sent_to == "intake@therapy.example.org"
 
 

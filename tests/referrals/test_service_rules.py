@@ -76,15 +76,19 @@ def test_a_move_without_a_user_is_refused_through_the_staff_service(sent):
     before = everything()
 
     with pytest.raises(PermissionDenied):
-        services.referral_transition(referral=sent, to=S.ACCEPTED, actor=None)
+        services.referral_transition(version=sent.version, referral=sent, to=S.ACCEPTED, actor=None)
 
     assert everything() == before
 
 
 def test_the_organization_marking_an_on_hold_referral_delivered_accepts_it_first(sent, coordinator):
-    on_hold = services.referral_transition(referral=sent, to=S.ON_HOLD, actor=coordinator, note="Waitlist")
+    on_hold = services.referral_transition(
+        version=sent.version, referral=sent, to=S.ON_HOLD, actor=coordinator, note="Waitlist"
+    )
 
-    done = services.organization_answer(referral=on_hold, answer="delivered", note="Seen on Monday.")
+    done = services.organization_answer(
+        version=on_hold.version, referral=on_hold, answer="delivered", note="Seen on Monday."
+    )
 
     assert done.status == S.COMPLETED
     moves = list(done.events.order_by("at", "id").values_list("from_status", "to_status"))
@@ -101,9 +105,11 @@ CALLS = {
         need=f["need"], actor=a, outside_provider="Clinic"
     ),
     "referral_transition": lambda f, a: services.referral_transition(
-        referral=f["referral"], to=S.RECEIVED, actor=a
+        version=f["referral"].version, referral=f["referral"], to=S.RECEIVED, actor=a
     ),
-    "referral_link_revoke": lambda f, a: services.referral_link_revoke(referral=f["referral"], actor=a),
+    "referral_link_revoke": lambda f, a: services.referral_link_revoke(
+        version=f["referral"].version, referral=f["referral"], actor=a
+    ),
     "appointment_create": lambda f, a: appointments.appointment_create(
         child=f["child"], case=f["case"], actor=a, provider="Clinic", start=timezone.now()
     ),

@@ -38,3 +38,13 @@ def parameters(report_data):
         )
 
     return build
+
+
+def versions(cases):
+    """The versions a supervisor saw of ``cases``, as ``cases_reassign`` takes them."""
+    return {str(case.uuid): case.version for case in cases}
+
+
+def posted_versions(cases):
+    """The same, as the reassign page posts them (one hidden field per case)."""
+    return {f"version-{case.uuid}": case.version for case in cases}

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from notifications.models import Notification
 from tests.cases.factories import CaseFactory, FamilyFactory
+from tests.supervision.conftest import posted_versions
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +13,10 @@ pytestmark = pytest.mark.django_db
 def test_a_review_from_the_review_page_reaches_the_coordinators_inbox(client, case, supervisor, coordinator):
     client.force_login(supervisor)
 
-    client.post(reverse("supervision:case-review", args=[case.uuid]), {"note": "Keep weekly contact."})
+    client.post(
+        reverse("supervision:case-review", args=[case.uuid]),
+        {"note": "Keep weekly contact.", "version": case.version},
+    )
 
     [item] = Notification.objects.filter(recipient=coordinator, kind=Notification.Kind.CASE_REVIEWED)
     assert item.params["supervisor"] == "Sam Rivera"
@@ -26,7 +30,12 @@ def test_a_bulk_reassignment_gives_the_new_coordinator_one_task_item_per_case(
 
     client.post(
         reverse("supervision:reassign"),
-        {"cases": [case.uuid, other.uuid], "coordinator": colleague.uuid, "reason": "Caseload balance"},
+        {
+            "cases": [case.uuid, other.uuid],
+            **posted_versions([case, other]),
+            "coordinator": colleague.uuid,
+            "reason": "Caseload balance",
+        },
     )
 
     items = Notification.objects.filter(recipient=colleague, kind=Notification.Kind.TASK_ASSIGNED)

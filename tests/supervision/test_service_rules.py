@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from cases.models import Case
 from supervision.models import ReportDownload
 from supervision.services import cases_reassign, report_download_record
+from tests.supervision.conftest import versions
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,9 @@ def test_only_supervisors_and_administrators_record_a_report_download(coordinato
 
 def test_a_coordinator_cannot_reassign_cases_and_nothing_changes(case, coordinator, colleague):
     with pytest.raises(PermissionDenied):
-        cases_reassign(cases=[case], coordinator=colleague, reason="Leave", actor=coordinator)
+        cases_reassign(
+            cases=[case], versions=versions([case]), coordinator=colleague, reason="Leave", actor=coordinator
+        )
 
     assert Case.objects.get(pk=case.pk).coordinator == coordinator
 
@@ -35,6 +38,8 @@ def test_a_supervisor_of_another_team_cannot_reassign_its_cases(case, coordinato
     elsewhere = SupervisorFactory(teams=[other_team])
 
     with pytest.raises(PermissionDenied):
-        cases_reassign(cases=[case], coordinator=outsider, reason="Leave", actor=elsewhere)
+        cases_reassign(
+            cases=[case], versions=versions([case]), coordinator=outsider, reason="Leave", actor=elsewhere
+        )
 
     assert Case.objects.get(pk=case.pk).coordinator == coordinator

@@ -27,7 +27,7 @@ from tests.cases.factories import (
 from tests.queries import assert_queries_bounded
 from tests.referrals.factories import ReferralFactory
 
-from .conftest import END, START
+from .conftest import END, START, posted_versions, versions
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +128,13 @@ def test_the_case_page_shows_the_supervision_panel_to_its_supervisor_only(
 
 
 def test_reassigning_several_cases_records_history_and_a_review_task_for_each(cases, supervisor, colleague):
-    cases_reassign(cases=cases, coordinator=colleague, reason="Carmen is on leave", actor=supervisor)
+    cases_reassign(
+        cases=cases,
+        versions=versions(cases),
+        coordinator=colleague,
+        reason="Carmen is on leave",
+        actor=supervisor,
+    )
     for case in cases:
         case.refresh_from_db()
         assert case.coordinator == colleague
@@ -148,7 +154,13 @@ def test_a_refused_case_undoes_the_whole_batch(cases, supervisor, colleague):
     cases[1].coordinator = colleague
     cases[1].save()
     with pytest.raises(ValidationError, match="Nothing was reassigned. Nguyen household"):
-        cases_reassign(cases=cases, coordinator=colleague, reason="Carmen is on leave", actor=supervisor)
+        cases_reassign(
+            cases=cases,
+            versions=versions(cases),
+            coordinator=colleague,
+            reason="Carmen is on leave",
+            actor=supervisor,
+        )
     cases[0].refresh_from_db()
     assert cases[0].coordinator.first_name == "Carmen"
     assert not CaseEvent.objects.exists()
@@ -162,6 +174,7 @@ def test_reassigning_from_a_list_returns_to_it(client, cases, supervisor, collea
         reverse("supervision:reassign"),
         {
             "cases": [case.uuid for case in cases],
+            **posted_versions(cases),
             "coordinator": colleague.uuid,
             "reason": "Carmen is on leave",
             "next": back,
@@ -193,6 +206,7 @@ def test_an_outside_redirect_is_not_followed(client, cases, supervisor, colleagu
         reverse("supervision:reassign"),
         {
             "cases": [cases[0].uuid],
+            **posted_versions(cases[:1]),
             "coordinator": colleague.uuid,
             "reason": "Load",
             "next": "https://evil.example/",
@@ -214,7 +228,8 @@ def test_a_review_note_is_recorded_and_the_coordinator_reads_it(client, cases, s
     case = cases[0]
     client.force_login(supervisor)
     response = client.post(
-        reverse("supervision:case-review", args=[case.uuid]), {"note": "Good progress; call the school."}
+        reverse("supervision:case-review", args=[case.uuid]),
+        {"note": "Good progress; call the school.", "version": case.version},
     )
     assert response.url == reverse("cases:case-detail", args=[case.uuid])
     case.refresh_from_db()
@@ -254,7 +269,9 @@ def test_a_reviewed_case_leaves_the_list_of_cases_to_review(client, team, coordi
     client.force_login(supervisor)
     url = reverse("supervision:case-list")
     assert list(client.get(url, {"measure": "not_reviewed"}).context["page"].object_list) == [case]
-    client.post(reverse("supervision:case-review", args=[case.uuid]), {"note": "Reviewed."})
+    client.post(
+        reverse("supervision:case-review", args=[case.uuid]), {"note": "Reviewed.", "version": case.version}
+    )
     assert list(client.get(url, {"measure": "not_reviewed"}).context["page"].object_list) == []
 
 
