@@ -40,6 +40,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from portal import services as portal_services
+from portal.models import new_secret, secret_hash
 from referrals.services import referral_link_token
 from tests.cases.factories import (
     CaregiverFactory,
@@ -302,8 +303,16 @@ MATRIX = [
         "portal:calendar-feed",
         get=everyone((200, 404)),
         post=everyone(405),
-        target="calendar_token",
-        other="tampered_calendar_token",
+        target="calendar_address",
+        other="tampered_calendar_address",
+        address=lambda name, feed_and_secret: reverse(name, args=feed_and_secret),
+    ),
+    Row(
+        "portal:calendar-feed-legacy",
+        get=everyone((200, 404)),
+        post=everyone(405),
+        target="legacy_calendar_token",
+        other="tampered_legacy_calendar_token",
         address=with_token,
     ),
     Row(
@@ -498,13 +507,31 @@ def tampered_organization_token(organization_token):
 
 
 @pytest.fixture
-def calendar_token(caregiver, family_user):
-    return portal_services.calendar_feed_create(caregiver=caregiver, actor=family_user).token
+def calendar_feed(caregiver, family_user):
+    return portal_services.calendar_feed_create(caregiver=caregiver, actor=family_user)
 
 
 @pytest.fixture
-def tampered_calendar_token(calendar_token):
-    return tamper(calendar_token)
+def calendar_address(calendar_feed):
+    return (calendar_feed.uuid, portal_services.calendar_feed_secret(calendar_feed))
+
+
+@pytest.fixture
+def tampered_calendar_address(calendar_address):
+    return (calendar_address[0], tamper(calendar_address[1]))
+
+
+@pytest.fixture
+def legacy_calendar_token(calendar_feed):
+    """An address made before addresses were derived from a key: its token's hash is all that is kept."""
+    token = new_secret()
+    type(calendar_feed).objects.filter(pk=calendar_feed.pk).update(legacy_token_hash=secret_hash(token))
+    return token
+
+
+@pytest.fixture
+def tampered_legacy_calendar_token(legacy_calendar_token):
+    return tamper(legacy_calendar_token)
 
 
 @dataclass(frozen=True)
@@ -519,7 +546,7 @@ class ResetLink:
         token = default_token_generator.make_token(self.user)
         return {
             "uidb64": urlsafe_base64_encode(force_bytes(self.user.pk)),
-            "token": tamper(token) if self.tampered else token,
+            "token": tamper_hex(token) if self.tampered else token,
         }
 
 
@@ -531,6 +558,11 @@ def reset_link(coordinator):
 @pytest.fixture
 def tampered_reset_link(coordinator):
     return ResetLink(coordinator, tampered=True)
+
+
+def tamper_hex(token):
+    """The same hexadecimal-ending token with its last digit changed."""
+    return token[:-1] + ("0" if token[-1] != "0" else "1")
 
 
 def tamper(token):

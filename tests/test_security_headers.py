@@ -282,7 +282,8 @@ def test_no_template_holds_inline_code():
 @pytest.mark.django_db
 def test_calendar_feed_answers_no_store_private(client, caregiver, family_user):
     feed = portal_services.calendar_feed_create(caregiver=caregiver, actor=family_user)
-    response = client.get(reverse("portal:calendar-feed", args=[feed.token]))
+    secret = portal_services.calendar_feed_secret(feed)
+    response = client.get(reverse("portal:calendar-feed", args=[feed.uuid, secret]))
     assert response.status_code == 200
     assert {"no-store", "private"} <= cache_directives(response)
 
@@ -290,7 +291,9 @@ def test_calendar_feed_answers_no_store_private(client, caregiver, family_user):
 @pytest.mark.django_db
 def test_organization_link_pages_answer_no_store_private(client, case):
     referral = ReferralFactory(need__case=case)
-    for token in (referral_link_token(referral), "not-a-token"):
+    real = referral_link_token(referral)
+    tampered = real[:-1] + ("A" if real[-1] != "A" else "B")
+    for token in (real, tampered):
         response = client.get(reverse("referrals:organization-link", args=[token]))
         assert response.status_code in {200, 404}
         assert {"no-store", "private"} <= cache_directives(response), token
@@ -304,7 +307,7 @@ def test_portal_invitation_pages_answer_no_store_private(client, family, coordin
     _invitation, link = portal_services.invitation_create(
         caregiver=caregiver, actor=coordinator, link_for=lambda token: token
     )
-    for token in (link, "not-a-token"):
+    for token in (link, "A" * 43):
         response = client.get(reverse("portal:invitation-accept", args=[token]))
         assert response.status_code in {200, 404}
         assert {"no-store", "private"} <= cache_directives(response), token
@@ -317,7 +320,7 @@ def test_password_reset_confirm_pages_answer_no_store_private(client, coordinato
     link = client.get(reverse("password_reset_confirm", args=[uid, token]))
     # Django moves the token into the session and shows the form at a token-free address.
     form = client.get(link["Location"])
-    refused = client.get(reverse("password_reset_confirm", args=[uid, "wrong-token"]))
+    refused = client.get(reverse("password_reset_confirm", args=[uid, "abc-" + "0" * 32]))
     for response in (link, form, refused):
         assert {"no-store", "private"} <= cache_directives(response)
     assert form.status_code == 200

@@ -255,7 +255,8 @@ def test_a_review_whose_next_address_is_not_a_path_here_goes_to_the_case(
 ):
     client.force_login(supervisor)
     response = client.post(
-        reverse("supervision:case-review", args=[cases[0].uuid]), {"note": "Fine.", "next": next_address}
+        reverse("supervision:case-review", args=[cases[0].uuid]),
+        {"note": "Fine.", "next": next_address, "version": cases[0].version},
     )
     assert response.url == reverse("cases:case-detail", args=[cases[0].uuid])
 
