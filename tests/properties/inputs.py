@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from django.db import connection
+from django.apps import apps
+from django.db import connection, models
 from hypothesis import strategies as st
 
 # Values that break naive parsing: impossible or extreme dates and times, numbers past every
@@ -237,3 +238,23 @@ def watched():
     watch = Watch()
     with connection.execute_wrapper(watch):
         yield watch
+
+
+def too_long(tables):
+    """Values longer than their column in ``tables``: PostgreSQL refuses them, SQLite keeps them."""
+    models_by_table = {model._meta.db_table: model for model in apps.get_models(include_auto_created=True)}
+    found = []
+    for table in sorted(tables):
+        model = models_by_table.get(table)
+        columns = [
+            column
+            for column in (model._meta.concrete_fields if model else ())
+            if isinstance(column, models.CharField) and column.max_length
+        ]
+        if not columns:
+            continue
+        for row in model._base_manager.values_list(*(column.attname for column in columns)):
+            for column, value in zip(columns, row, strict=True):
+                if value is not None and len(value) > column.max_length:
+                    found.append(f"{model.__name__}.{column.name}: {len(value)} > {column.max_length}")
+    return found

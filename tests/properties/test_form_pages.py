@@ -27,7 +27,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accounts.forms import EnrolmentCodeForm, TwoFactorCodeForm
+from accounts.forms import (
+    AdminSignInForm,
+    EnrolmentCodeForm,
+    SignInForm,
+    TwoFactorCodeForm,
+)
 from carecoord.forms import StatusChangeForm, VersionedForm
 from cases.forms import (
     ActivityForm,
@@ -73,7 +78,7 @@ from tests.cases.factories import CaregiverFactory, CaseFactory, EDVisitFactory,
 from tests.database import changed_tables, database_state, rolled_back
 from tests.referrals.factories import AppointmentFactory, ReferralFactory, ServiceFactory
 
-from .inputs import Field, Form, page_forms, posted_data, watched
+from .inputs import Field, Form, page_forms, posted_data, too_long, watched
 
 pytestmark = pytest.mark.django_db
 
@@ -234,7 +239,14 @@ PAGES = [
     # The inbox.
     Page("inbox-preferences", plain("notifications:preferences"), (PreferencesForm,)),
     # Django's own sign-in and password forms: a failed sign-in is recorded (lockout).
-    Page("sign-in", plain("login"), (), actor="anonymous", writes_when_refused=True),
+    Page("sign-in", plain("login"), (SignInForm,), actor="anonymous", writes_when_refused=True),
+    Page(
+        "admin-sign-in",
+        plain("admin:login"),
+        (AdminSignInForm,),
+        actor="anonymous",
+        writes_when_refused=True,
+    ),
     Page("password-reset", plain("password_reset"), (), actor="anonymous"),
     Page("password-change", plain("password_change"), ()),
 ]
@@ -379,6 +391,7 @@ def test_generated_input_never_breaks_a_page_and_a_refusal_writes_nothing(reques
             refused = page.method == "get" or response.status_code != 302
             if not watch.written:
                 return
+            assert not too_long(watch.written)
             if refused and not page.writes_when_refused:
                 if watch.written == {"auditlog_logentry"}:  # most often a page noting that it was read
                     changed = [] if audit_entries() == audit_before else ["auditlog.LogEntry"]

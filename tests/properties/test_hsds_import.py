@@ -8,7 +8,7 @@ datapackage.json that names other files or is no JSON at all) and imports
 it again with ``manage.py import_hsds``. The command either imports it or
 refuses it with its error (CommandError); a refused package changes no row of
 the directory, and nothing imported may be longer than its column or hold a
-NUL byte (which PostgreSQL refuses; ``inputs.Watch`` refuses it on SQLite too).
+NUL byte: PostgreSQL refuses both, and ``inputs`` makes SQLite refuse them too.
 """
 
 import csv
@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import models
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,7 +36,7 @@ from referrals.models import (
 )
 from tests.database import rolled_back
 
-from .inputs import odd_text, watched
+from .inputs import odd_text, too_long, watched
 
 pytestmark = pytest.mark.django_db
 
@@ -179,21 +178,6 @@ def snapshot():
     return {model.__name__: list(model.objects.order_by("pk").values_list()) for model in DIRECTORY}
 
 
-def too_long_or_nul():
-    """Values PostgreSQL would refuse: longer than their column, or holding a NUL byte."""
-    found = []
-    for model in DIRECTORY:
-        text_fields = [
-            field for field in model._meta.fields if isinstance(field, models.CharField | models.TextField)
-        ]
-        for row in model.objects.values(*(field.name for field in text_fields)):
-            for field in text_fields:
-                value = row[field.name] or ""
-                if field.max_length and len(value) > field.max_length or "\x00" in value:
-                    found.append(f"{model.__name__}.{field.name}: {value[:40]!r} ({len(value)} characters)")
-    return found
-
-
 def import_package(folder):
     call_command("import_hsds", str(folder), stdout=io.StringIO())
 
@@ -225,10 +209,10 @@ def test_a_damaged_package_is_imported_whole_or_refused_and_changes_nothing(impo
             content = (folder / name).read_bytes()
             at = position % (len(content) + 1)
             (folder / name).write_bytes(content[:at] + garbage + content[at:])
-        with watched():
+        with watched() as watch:
             try:
                 import_package(folder)
             except CommandError:
                 assert snapshot() == imported, "a refused package changed the directory"
                 return
-        assert not too_long_or_nul()
+        assert not too_long(watch.written)

@@ -1,8 +1,10 @@
-"""Generated query strings on every page that reads one: never a server error, and a GET writes nothing.
+"""Generated query strings and button posts: never a server error, and a GET writes nothing.
 
 ``QUERIES`` names each page and the query parameters its view reads; each
 example sends some of them (and some it does not read), once or repeated, with
 odd values, well-formed ones and the uuids of records of either team.
+``BUTTONS`` does the same for the actions that read a posted value without a
+form (a status button's version, the inbox's page, the language switch).
 """
 
 from dataclasses import dataclass
@@ -14,11 +16,12 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.cases.factories import NeedFactory, TaskFactory
+from tests.cases.factories import CaseFactory, NeedFactory, TaskFactory
 from tests.database import rolled_back
+from tests.notifications.factories import NotificationFactory
 from tests.referrals.factories import ReferralFactory, ServiceFactory
 
-from .inputs import EXTRA_NAMES, odd_text, watched
+from .inputs import EXTRA_NAMES, odd_text, too_long, watched
 
 pytestmark = pytest.mark.django_db
 
@@ -132,5 +135,75 @@ def test_generated_query_strings_never_break_a_page_and_a_get_writes_nothing(req
             if "auditlog_logentry" in watch.written:
                 changes = list(LogEntry.objects.exclude(action=LogEntry.Action.ACCESS).values_list("pk"))
                 assert changes == changes_before, "a GET wrote to the audit log of changes"
+
+    property_holds()
+
+
+@dataclass(frozen=True)
+class Button:
+    name: str
+    names: tuple  # the posted values the view reads
+    actor: str = "coordinator"
+    record: str | None = None
+
+
+BUTTONS = [
+    Button("cases:case-activate", ("version",), record="intake_case"),
+    Button("cases:family-unarchive", ("version",), record="family"),
+    Button("cases:task-complete", ("version",), record="task"),
+    Button("referrals:referral-link-revoke", ("version",), record="referral"),
+    Button("notifications:mark-all-read", ("show", "page")),
+    Button("notifications:open", ("show", "page"), record="notification"),
+    Button("notifications:mark-read", ("show", "page"), record="notification"),
+    Button("portal:calendar", ("action",), actor="family_user"),
+    Button("set_language", ("language", "next"), actor="family_user"),
+    Button("accounts:session", ()),
+    Button("logout", ("next",)),
+]
+
+
+@pytest.fixture
+def intake_case(family, coordinator):
+    return CaseFactory(
+        family=family, coordinator=coordinator, status="intake", program__name="Intake program"
+    )
+
+
+@pytest.fixture
+def task(case):
+    return TaskFactory(case=case)
+
+
+@pytest.fixture
+def referral(need_and_referral):
+    return need_and_referral[1]
+
+
+@pytest.fixture
+def notification(coordinator):
+    return NotificationFactory(recipient=coordinator)
+
+
+@pytest.mark.parametrize("button", BUTTONS, ids=[button.name for button in BUTTONS])
+def test_generated_posts_to_buttons_never_break_them(request, button, records):
+    client = Client()
+    client.force_login(request.getfixturevalue(button.actor))
+    kwargs = {"uuid": request.getfixturevalue(button.record).uuid} if button.record else None
+    url = reverse(button.name, kwargs=kwargs)
+    value = query_value(records)
+    posted = st.dictionaries(
+        st.one_of(st.sampled_from(button.names or ("page",)), st.sampled_from(EXTRA_NAMES)),
+        st.one_of(value, st.lists(value, min_size=2, max_size=3)),
+        max_size=4,
+    )
+
+    @settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(posted=posted)
+    def property_holds(posted):
+        with rolled_back():
+            with watched() as watch:
+                response = client.post(url, posted)
+            assert response.status_code < 500
+            assert not too_long(watch.written)
 
     property_holds()
