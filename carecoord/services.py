@@ -45,7 +45,12 @@ def check_version(current, version):
     """Refuse an edit made on an older version of ``current``, or on no stated version."""
     if version is None or version == "":
         raise VersionMissing(current)
-    if int(version) != current.version:
+    try:
+        stated = int(version)
+    except (TypeError, ValueError):
+        # A version that is no number (a hand-made request) names no version of the record.
+        raise VersionMissing(current) from None
+    if stated != current.version:
         raise StaleEdit(current)
 
 

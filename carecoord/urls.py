@@ -3,6 +3,7 @@ from django.contrib.auth import urls as auth_urls
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.forms import AdminSignInForm, SignInForm
 from accounts.views import set_language
 
 from . import converters, views  # noqa: F401 - importing converters registers them for the paths below
@@ -18,12 +19,18 @@ account_pages = [
     ),
 ]
 
+admin.site.login_form = AdminSignInForm
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     # Django's language switch, which also keeps a family user's choice for their next sign-in.
     path("i18n/setlang/", set_language, name="set_language"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
+        name="login",
+    ),
     path("accounts/", include(account_pages)),
     path("accounts/", include("accounts.urls")),
     path("cases/", include("cases.urls")),

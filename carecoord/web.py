@@ -4,8 +4,10 @@ Every app's views use these; no app imports another app's views.
 """
 
 import functools
+import uuid
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.template.defaultfilters import yesno
 
 from accounts.decorators import role_required
@@ -25,6 +27,14 @@ supervisor_required.__doc__ = "Supervision pages: supervisors and administrators
 
 family_required = role_required(User.Role.FAMILY)
 family_required.__doc__ = "Family portal pages: family users only; staff get a 404."
+
+
+def uuid_or_404(value):
+    """The UUID a query string names (``?need=<uuid>``); anything else is a 404, like an unknown record."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise Http404 from None
 
 
 def private(view):

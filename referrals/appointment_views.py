@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audit.record import get_noted_or_404
-from carecoord.web import current_values, run_form, staff_required
+from carecoord.web import current_values, run_form, staff_required, uuid_or_404
 from cases.permissions import cases_visible_to
 
 from . import appointments as services
@@ -24,10 +24,12 @@ def _referral(request, uuid):
 def _appointment_target(request):
     """The case (and referral) a new appointment is booked on, from ``?referral=`` or ``?case=``."""
     if request.GET.get("referral"):
-        referral = _referral(request, request.GET["referral"])
+        referral = _referral(request, uuid_or_404(request.GET["referral"]))
         return referral.case, referral
     case = get_noted_or_404(
-        request, cases_visible_to(request.user).select_related("family"), uuid=request.GET.get("case") or None
+        request,
+        cases_visible_to(request.user).select_related("family"),
+        uuid=uuid_or_404(request.GET.get("case")),
     )
     return case, None
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.record import Action, get_noted_or_404, note
-from carecoord.web import PAGE_SIZE, current_values, run_form, run_move, staff_required
+from carecoord.web import PAGE_SIZE, current_values, run_form, run_move, staff_required, uuid_or_404
 from cases.models import Need
 from cases.permissions import cases_visible_to
 
@@ -49,7 +49,7 @@ def referral_new(request):
         Need.objects.filter(case__in=cases_visible_to(request.user)).select_related(
             "case__family", "category", "child"
         ),
-        uuid=request.GET.get("need") or None,
+        uuid=uuid_or_404(request.GET.get("need")),
     )
     services_offered = Service.objects.listed().select_related("organization").order_by("name")
     chosen = list(services_offered.filter(uuid__in=_uuids(request.GET.getlist("service"))))

@@ -14,13 +14,14 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # (in .hypothesis/). HYPOTHESIS_PROFILE chooses another profile.
 settings.register_profile(
     "ci",
+    max_examples=30,
     derandomize=True,
     database=None,
     deadline=None,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(
     os.environ.get(
         "HYPOTHESIS_PROFILE",

@@ -67,7 +67,7 @@ ACTORS = (ANONYMOUS, FAMILY, COORDINATOR, SUPERVISOR, ADMIN)
 LOGIN = "sign-in"
 # What the Harbor household is called on every page that must not show it.
 OTHER_MARKS = ("Quillfeather", "Okafor")
-REFUSED = {LOGIN, 401, 403, 404, 405, 410}
+REFUSED = {LOGIN, 400, 401, 403, 404, 405, 410}
 
 
 # Who gets what. A value is a status for both records, or (own record, other record).

@@ -218,3 +218,11 @@ def test_password_reset_answers_the_same_for_known_and_unknown_addresses(client,
     assert known.redirect_chain == unknown.redirect_chain
     assert without_tokens(known) == without_tokens(unknown)
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("page", ["login", "admin:login"])
+def test_a_username_longer_than_any_account_is_refused_before_it_is_recorded(client, page):
+    response = client.post(reverse(page), {"username": "é" * 300, "password": "a-test-password-123"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+    assert not AccessAttempt.objects.exists()

@@ -645,3 +645,13 @@ def test_a_child_id_past_the_databases_range_is_an_invalid_choice_when_opening_a
     assert response.status_code == 200
     assert response.context["form"].errors["children"]
     assert not Case.objects.exists()
+
+
+def test_activating_with_a_version_that_is_no_number_is_refused(client, coordinator, family):
+    case = CaseFactory(family=family, coordinator=coordinator, status=Case.Status.INTAKE)
+    client.force_login(coordinator)
+    version = case.version
+    response = client.post(reverse("cases:case-activate", args=[case.uuid]), {"version": "abc"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.status, case.version) == (Case.Status.INTAKE, version)

@@ -412,3 +412,17 @@ def test_referral_page_query_count_does_not_grow(client, need, coordinator):
         assert client.get(reverse("referrals:referral-detail", args=[referral.uuid])).status_code == 200
 
     assert_queries_bounded(add_rows=add_appointments_and_events, load=load, ceiling=10)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "referrals:referral-new?need=0",
+        "referrals:appointment-new?case=not-a-uuid",
+        "referrals:appointment-new?referral=0",
+    ],
+)
+def test_a_malformed_record_in_the_query_string_is_not_found(client, coordinator, address):
+    name, query = address.split("?")
+    client.force_login(coordinator)
+    assert client.get(f"{reverse(name)}?{query}").status_code == 404
