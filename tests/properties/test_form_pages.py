@@ -46,6 +46,7 @@ from cases.forms import (
     ClosureReturnForm,
     ConsentForm,
     EDVisitForm,
+    EmergencyAccessForm,
     FamilyForm,
     GoalForm,
     IntakeCaseForm,
@@ -71,6 +72,7 @@ from referrals.organization_forms import (
     DeclineForm,
     DeliveredForm,
     ProposeAppointmentForm,
+    ReferralAnswerForm,
 )
 from referrals.services import referral_link_token
 from supervision.forms import CoordinatorFilterForm, ReassignForm, ReportFilterForm, ReviewForm
@@ -83,7 +85,7 @@ from .inputs import Field, Form, page_forms, posted_data, too_long, watched
 pytestmark = pytest.mark.django_db
 
 # Forms that are only ever the base of another.
-BASES = {VersionedForm, StatusChangeForm, CaseMoveForm, AppointmentFieldsForm}
+BASES = {VersionedForm, StatusChangeForm, CaseMoveForm, AppointmentFieldsForm, ReferralAnswerForm}
 
 
 def uuid_of(fixture, name, **query):
@@ -147,6 +149,8 @@ PAGES = [
     ),
     # The case and its parts.
     Page("case-open", uuid_of("family", "cases:case-open"), (CaseForm,)),
+    # Carmen asks for emergency access to the Harbor case.
+    Page("emergency-access", uuid_of("other_case", "cases:emergency-access"), (EmergencyAccessForm,)),
     Page("case-edit", uuid_of("case", "cases:case-edit"), (CaseForm,)),
     Page("need-add", uuid_of("case", "cases:need-add"), (NeedForm,)),
     Page("need-edit", uuid_of("need", "cases:need-edit"), (NeedForm,)),
