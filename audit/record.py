@@ -11,6 +11,8 @@ asked; a request no view noted is still written for a signed-in user, as a read
 
 from dataclasses import dataclass
 
+from django.shortcuts import get_object_or_404
+
 from accounts.lockout import client_ip_address
 
 from .models import AccessEvent
@@ -140,8 +142,6 @@ def write_for_request(request, response):
 
 def get_noted_or_404(request, queryset, **lookup):
     """``get_object_or_404`` over the user's scope, noting the record found as what the request is about."""
-    from django.shortcuts import get_object_or_404
-
     found = get_object_or_404(queryset, **lookup)
     note(request, found)
     return found

@@ -411,21 +411,21 @@ def emergency_access(request, uuid):
     if case is not None and can_work_case(request.user, case):
         return redirect("cases:case-detail", case.uuid)
     form = EmergencyAccessForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if case is None:
-            raise Http404
-        note(request, case)
 
     def run(data):
         return emergency.emergency_access_grant(
             actor=request.user, case=case, reason=data["reason"], explanation=data["explanation"]
         )
 
-    if request.method == "POST" and case is not None:
+    # Only a stated reason tells whether the case exists.
+    if request.method == "POST" and form.is_valid():
+        if case is None:
+            raise Http404
+        note(request, case)
         grant, _stale = run_form(request, form, run)
         if grant:
             remember_emergency_grants(request, emergency_grants(request.user))
-            note(request, case, action=Action.EMERGENCY_ACCESS)
+            note(request, action=Action.EMERGENCY_ACCESS)
             # The banner on every page says until when, and that everything is recorded.
             return redirect("cases:case-detail", case.uuid)
     context = {"form": form, "hours": emergency.grant_hours()}
