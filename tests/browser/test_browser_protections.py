@@ -7,6 +7,7 @@ and the Django admin site.
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 
@@ -57,7 +58,8 @@ def test_family_copies_the_calendar_address_and_prints_the_summary(
     address = page.locator("#feed-url").input_value()
     copy = page.locator("button[data-copy=feed-url]")
     copy.click()
-    assert copy.inner_text() == "Copiado"
+    # The clipboard answers asynchronously: wait for the button to say so.
+    expect(copy).to_have_text("Copiado")
     assert page.evaluate("() => navigator.clipboard.readText()") == address
     screenshots.save(page, "calendar-copied")
 
