@@ -160,7 +160,7 @@ def intake(request):
     from .intake import IntakeFlow
 
     flow = IntakeFlow(request)
-    if request.method == "POST" and flow.is_valid():
+    if request.method == "POST" and not flow.apply_action() and flow.is_valid():
         case = flow.save_unless_duplicates()
         if case:
             messages.success(
