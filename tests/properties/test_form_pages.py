@@ -50,6 +50,7 @@ from cases.forms import (
     FamilyForm,
     GoalForm,
     IntakeCaseForm,
+    IntakeConsentForm,
     IntakeNeedForm,
     NeedForm,
     NeedStatusForm,
@@ -145,7 +146,15 @@ PAGES = [
     Page(
         "intake",
         plain("cases:intake"),
-        (IntakeTeamForm, FamilyForm, CaregiverForm, ChildForm, IntakeCaseForm, IntakeNeedForm),
+        (
+            IntakeTeamForm,
+            FamilyForm,
+            CaregiverForm,
+            ChildForm,
+            IntakeCaseForm,
+            IntakeNeedForm,
+            IntakeConsentForm,
+        ),
     ),
     # The case and its parts.
     Page("case-open", uuid_of("family", "cases:case-open"), (CaseForm,)),
