@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from accounts.permissions import teams_led_by
 from audit.models import AccessEvent
 from audit.record import Action, get_noted_or_404, note
+from carecoord.replica import reads_from_replica
 from carecoord.spreadsheets import SafeWriter
 from carecoord.web import PAGE_SIZE, run_form, supervisor_required
 from cases import services as case_services
@@ -27,6 +28,7 @@ from .overview import (
     MEASURES,
     MEASURES_BY_KEY,
     overdue_tasks,
+    overview_counts,
     overview_rows,
     overview_totals,
     supervised_cases,
@@ -67,10 +69,12 @@ def _safe_next(request, target):
 
 
 @supervisor_required
+@reads_from_replica
 def overview(request):
     """The supervisor's home: one row per coordinator of the led teams, each number a link."""
-    people = list(overview_rows(request.user))
-    totals = overview_totals(request.user)
+    counts = overview_counts(request.user)
+    people = overview_rows(request.user, counts=counts)
+    totals = overview_totals(request.user, counts=counts)
     rows = [
         {
             "person": person,
@@ -238,6 +242,7 @@ def case_review(request, uuid):
 
 
 @supervisor_required
+@reads_from_replica
 def reports(request):
     """Outcome reports for a date range, per team or per program, with charts and CSV downloads."""
     form = ReportFilterForm(request.GET, user=request.user)
@@ -250,6 +255,7 @@ def reports(request):
 
 
 @supervisor_required
+@reads_from_replica
 def report_csv(request, name):
     """One report as CSV, the same rows as its table on the page; the download is recorded."""
     build = REPORTS.get(name)
