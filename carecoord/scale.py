@@ -903,7 +903,12 @@ def bench_plan(logins):
     )
     phone = family.phone_digits[-7:]
     referral = Referral.objects.filter(case=heavy, status="requested").order_by("pk").first()
+    # The last twelve months, which the workers make ahead (supervision.precompute), and a year ending
+    # yesterday, which they do not: the page computes it live.
     report_query = f"start={today.replace(year=today.year - 1) + datetime.timedelta(days=1)}&end={today}"
+    yesterday = today - datetime.timedelta(days=1)
+    live_start = yesterday.replace(year=yesterday.year - 1) + datetime.timedelta(days=1)
+    live_query = f"start={live_start}&end={yesterday}"
 
     def feed_path(username):
         feed = CalendarFeed.objects.get(caregiver__user__username=username)
@@ -962,13 +967,19 @@ def bench_plan(logins):
         ("overview", "supervisor team overview", "supervisor", reverse("supervision:overview")),
         (
             "reports",
-            "outcome reports, one year",
+            "outcome reports, last 12 months (made ahead by the workers when the cache is shared)",
             "supervisor",
             reverse("supervision:reports") + "?" + report_query,
         ),
         (
+            "reports-live",
+            "outcome reports, a year ending yesterday (computed live)",
+            "supervisor",
+            reverse("supervision:reports") + "?" + live_query,
+        ),
+        (
             "report-csv",
-            "a report's CSV (ED follow-up, one year)",
+            "a report's CSV (ED follow-up, last 12 months)",
             "supervisor",
             reverse("supervision:report-csv", args=["ed-follow-up"]) + "?" + report_query,
         ),

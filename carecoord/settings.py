@@ -255,6 +255,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.send_appointment_reminders",
         "schedule": 60 * 60,
     },
+    # The outcome reports' likely figures, made ahead for the report page (supervision.precompute).
+    "report-figures": {
+        "task": "supervision.tasks.precompute_reports",
+        "schedule": 60 * 60,
+    },
     # The staff inbox's daily digest emails, each morning at 7:00 in TIME_ZONE (notifications).
     "notification-digests": {
         "task": "notifications.tasks.send_notification_digests",

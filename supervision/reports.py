@@ -11,6 +11,7 @@ included.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -55,6 +56,11 @@ class ReportParameters:
         """Midnight after the last day: ranges are half-open, so the whole last day counts."""
         next_day = self.end + datetime.timedelta(days=1)
         return timezone.make_aware(datetime.datetime.combine(next_day, datetime.time.min))
+
+    @functools.cached_property
+    def team_rows(self):
+        """(name, id) of each team in scope, in name order: read once per request."""
+        return list(self.teams.order_by("name", "pk").values_list("name", "pk"))
 
     def in_range(self, name):
         return Q(**{f"{name}__gte": self.start_at, f"{name}__lt": self.end_at})
@@ -572,7 +578,7 @@ def ed_report(p):
     counted = {row.pop("team"): row for row in index.values(team=F(key)).annotate(**figures).order_by()}
     empty = dict.fromkeys(figures, 0)
     rows = []
-    for name, team in p.teams.order_by("name", "pk").values_list("name", "pk"):
+    for name, team in p.team_rows:
         found = counted.get(team, empty)
         children = found["children"]
         shares = [(found[m], found[m] / children if children else None) for m in measures]
@@ -623,7 +629,27 @@ REPORTS = {
 }
 
 
-def build_reports(parameters):
-    """Every report for ``parameters``, in page order; a report that does not apply is left out."""
+def build_reports(parameters, *, precomputed=True):
+    """Every report for ``parameters``, in page order; a report that does not apply is left out.
+
+    With ``precomputed``, the figures the workers made ahead for exactly these
+    parameters are used when there are some (``supervision.precompute``).
+    """
+    if precomputed:
+        from .precompute import cached_reports
+
+        found = cached_reports(parameters)
+        if found is not None:
+            return found[0]
     built = (build(parameters) for build in REPORTS.values())
     return [report for report in built if report is not None]
+
+
+def build_report(name, parameters):
+    """One report (its CSV), from the figures made ahead when there are some; None if it does not apply."""
+    from .precompute import cached_reports
+
+    found = cached_reports(parameters)
+    if found is not None:
+        return next((report for report in found[0] if report.name == name), None)
+    return REPORTS[name](parameters)
