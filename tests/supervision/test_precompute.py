@@ -16,9 +16,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def own_cache(settings):
     """A cache of this test's own: figures made ahead here never reach another test."""
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "precompute-tests"}
-    }
+    locmem = "django.core.cache.backends.locmem.LocMemCache"
+    settings.CACHES = {"default": {"BACKEND": locmem, "LOCATION": "precompute-tests"}}
     from django.core.cache import cache
 
     cache.clear()
