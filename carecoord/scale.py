@@ -1045,7 +1045,7 @@ def explain_queries():
     from cases.permissions import families_visible_to
     from referrals.permissions import referrals_visible_to
     from supervision.forms import ReportFilterForm
-    from supervision.overview import overview_rows
+    from supervision.overview import overview_queries
     from supervision.reports import ed_index_visits
 
     carmen = User.objects.get(username="coordinator")
@@ -1064,7 +1064,7 @@ def explain_queries():
     queries = {
         "search-name": ("Family search by name (hernan)", families_visible_to(carmen).search("hernan")),
         "search-phone": (f"Family search by phone ({phone})", families_visible_to(carmen).search(phone)),
-        "overview": ("Team overview: one row per coordinator", overview_rows(sam)),
+        "overview": ("Team overview: every case measure per coordinator", overview_queries(sam)[0]),
         "ed-follow-up": (
             "ED follow-up report: first visits and their measures",
             ed_index_visits(form.parameters()),

@@ -117,9 +117,18 @@ def overview_counts(user, now=None):
     over it (``COUNT(*) FILTER (WHERE …)``), instead of one correlated count
     per measure and per person. Returns ``{person id: {measure: count}}``.
     """
+    counts = {}
+    for queryset in overview_queries(user, now):
+        for row in queryset.order_by():
+            counts.setdefault(row.pop("person"), dict.fromkeys(MEASURES_BY_KEY, 0)).update(row)
+    return counts
+
+
+def overview_queries(user, now=None):
+    """The three grouped queries behind the overview: open cases, overdue tasks, waiting referrals."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    grouped = [
+    return [
         cases_supervised_by(user)
         .open()
         .values(person=F("coordinator"))
@@ -129,11 +138,6 @@ def overview_counts(user, now=None):
         .values(person=F("case__coordinator"))
         .annotate(waiting_referrals=Count("pk")),
     ]
-    counts = {}
-    for queryset in grouped:
-        for row in queryset.order_by():
-            counts.setdefault(row.pop("person"), dict.fromkeys(MEASURES_BY_KEY, 0)).update(row)
-    return counts
 
 
 def overview_rows(user, now=None, counts=None):

@@ -523,7 +523,12 @@ def ed_index_visits(p):
     visits = EDVisit.objects.filter(
         reason=EDVisit.Reason.MENTAL_HEALTH_CRISIS, child__family__team__in=p.teams
     ).filter(p.in_range("arrived_at"))
-    earlier = visits.filter(child=OuterRef("child")).filter(
+    # An earlier visit of the same child: the child's household, so its team, is the outer row's already.
+    earlier = (
+        EDVisit.objects.filter(reason=EDVisit.Reason.MENTAL_HEALTH_CRISIS, child=OuterRef("child")).filter(
+            p.in_range("arrived_at")
+        )
+    ).filter(
         Q(arrived_at__lt=OuterRef("arrived_at")) | Q(arrived_at=OuterRef("arrived_at"), pk__lt=OuterRef("pk"))
     )
 
