@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test test-fast lint format shell messages bench migrate seed clean
+.PHONY: install run test test-fast lint format shell messages bench bench-smoke migrate seed clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,11 +55,26 @@ messages: install
 	$(PY) manage.py makemessages --locale es --ignore ".venv/*" --ignore "tests/*" --no-obsolete
 	$(PY) manage.py compilemessages --ignore ".venv/*"
 
+# The benchmark (docs/PERFORMANCE.md): one PostgreSQL database per size, named BENCH_DATABASE_URL's
+# database name and the size (carecoord_bench_10000, carecoord_bench_100000), made and seeded if missing.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/carecoord_bench
+BENCH_REDIS_URL ?=
+BENCH_PORT ?= 8101
+BENCH_ARGS ?=
+BENCH_STAMP := $(VENV)/.bench-installed-$(shell cat requirements.txt requirements-dev.txt requirements-bench.txt | cksum | cut -d' ' -f1)
+BENCH := $(PY) manage.py bench --database-url $(BENCH_DATABASE_URL) --redis-url "$(BENCH_REDIS_URL)" --port $(BENCH_PORT)
 
-bench: install
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_search --families 100000
+$(BENCH_STAMP): $(STAMP) requirements-bench.txt
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	rm -f $(VENV)/.bench-installed-*
+	touch $@
+
+bench: $(BENCH_STAMP)
+	$(BENCH) --sizes 10000,100000 --json docs/performance.json --document docs/PERFORMANCE.md $(BENCH_ARGS)
+
+# The same at 500 households, few requests and a 10-second load test: CI runs it so the benchmark keeps working.
+bench-smoke: $(BENCH_STAMP)
+	$(BENCH) --sizes 500 --requests 5 --warmup 1 --load-users 5 --load-seconds 10 --output var/bench-smoke $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache test-artifacts

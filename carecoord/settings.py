@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.AccountsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Keeps a user's reads on the primary database for a while after their change (with a replica).
+    "carecoord.replica.ReplicaPinMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After messages (a timed-out session says why) and htmx (fragments are redirected whole).
@@ -142,6 +144,29 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL's JIT compiler, on by default in PostgreSQL, compiles every plan whose cost estimate passes
+# jit_above_cost; the app's queries are short and indexed, and compiling costs them more than it saves
+# (docs/PERFORMANCE.md), so the app's connections turn it off unless CARECOORD_DATABASE_JIT=1.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool(
+    "CARECOORD_DATABASE_JIT", False
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# A PostgreSQL replica (streaming replication) for the supervisors' figures: the overview, the
+# reports and the CSV downloads read from it; everything else, and every write, uses the primary
+# (carecoord.replica). After a user's change their reads stay on the primary for
+# CARECOORD_REPLICA_PIN_SECONDS, longer than the replica normally lags.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+CARECOORD_REPLICA_READS = "replica" in DATABASES
+CARECOORD_REPLICA_PIN_SECONDS = int(os.environ.get("CARECOORD_REPLICA_PIN_SECONDS", "30"))
+DATABASE_ROUTERS = ["carecoord.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -209,6 +234,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Sessions live in the database; with Redis they are also cached there (read from Redis, written to
+# both), so a page does not query its session, and every app server behind the proxy shares them.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
@@ -223,6 +254,11 @@ CELERY_BEAT_SCHEDULE = {
     # Appointment reminder emails to families, two days ahead (portal).
     "appointment-reminders": {
         "task": "portal.tasks.send_appointment_reminders",
+        "schedule": 60 * 60,
+    },
+    # The outcome reports' likely figures, made ahead for the report page (supervision.precompute).
+    "report-figures": {
+        "task": "supervision.tasks.precompute_reports",
         "schedule": 60 * 60,
     },
     # The staff inbox's daily digest emails, each morning at 7:00 in TIME_ZONE (notifications).

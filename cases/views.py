@@ -1,11 +1,13 @@
 """Case pages: thin views that parse the request, call a service or a queryset, and render."""
 
 import copy
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import CharField, Count, F, Prefetch, Q, Value
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -17,6 +19,8 @@ from django_htmx.http import reswap, retarget
 
 from accounts.permissions import staff_visible_to
 from audit.record import Action, get_noted_or_404, note
+from carecoord.paginators import CountingPaginator
+from carecoord.replica import reads_from_replica
 from carecoord.spreadsheets import SafeWriter
 from carecoord.web import (
     PAGE_SIZE,
@@ -83,7 +87,7 @@ def caseload(request):
     filters = CaseFilterForm(request.GET)
     cases, scope = _caseload_queryset(request, filters)
     cases = cases.prefetch_related(Prefetch("children", queryset=Child.objects.order_by("date_of_birth")))
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountingPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     note(request, action=Action.LIST, rows=page.paginator.count)
     context = {"page": page, "filters": filters, "scope": scope, "today": timezone.localdate()}
     template = "cases/caseload.html#results" if request.htmx else "cases/caseload.html"
@@ -91,6 +95,7 @@ def caseload(request):
 
 
 @staff_required
+@reads_from_replica
 def caseload_export(request):
     """The caseload as CSV, with the same scope and filters as the page."""
     filters = CaseFilterForm(request.GET)
@@ -145,7 +150,7 @@ def search(request):
             .annotate(open_cases=Count("cases", filter=~Q(cases__status=Case.Status.CLOSED)))
             .order_by("archived_at", "name", "pk")
         )
-    page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountingPaginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
     note(request, action=Action.SEARCH, rows=page.paginator.count if query else 0)
     template = "cases/search.html#results" if request.htmx else "cases/search.html"
     return render(request, template, {"page": page, "query": query})
@@ -440,50 +445,113 @@ def _case(request, uuid, queryset=None):
     )
 
 
+@dataclass
+class TimelinePage:
+    """One page of a case's timeline, newest first: ``entries`` are (source, record) pairs."""
+
+    number: int
+    entries: list
+    has_next: bool
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def previous_page_number(self):
+        return self.number - 1
+
+
 def timeline_page(case, number):
-    """Case events and activities, newest first, paginated in the database."""
-    events = CaseEvent.objects.filter(case=case).annotate(
-        source=Value("event", output_field=CharField()), when=F("at")
+    """Case events and activities, newest first, in two queries whatever the page.
+
+    The newest ``number × TIMELINE_PAGE_SIZE + 1`` rows of each table, merged,
+    hold the page and tell whether an older one exists; nothing counts the
+    whole timeline.
+    """
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    upto = number * TIMELINE_PAGE_SIZE + 1
+    events = CaseEvent.objects.filter(case=case).select_related("actor").order_by("-at", "-pk")[:upto]
+    activities = (
+        Activity.objects.filter(case=case).select_related("created_by").order_by("-occurred_at", "-pk")[:upto]
     )
-    activities = Activity.objects.filter(case=case).annotate(
-        source=Value("activity", output_field=CharField()), when=F("occurred_at")
+    merged = sorted(
+        [(event.at, "event", event) for event in events]
+        + [(activity.occurred_at, "activity", activity) for activity in activities],
+        key=lambda row: row[0],
+        reverse=True,
     )
-    keys = (
-        events.order_by()
-        .values_list("source", "pk", "when")
-        .union(activities.order_by().values_list("source", "pk", "when"), all=True)
+    bottom = (number - 1) * TIMELINE_PAGE_SIZE
+    if number > 1 and len(merged) <= bottom:
+        return timeline_page(case, 1)
+    shown = merged[bottom : bottom + TIMELINE_PAGE_SIZE]
+    return TimelinePage(
+        number=number,
+        entries=[(source, record) for _when, source, record in shown],
+        has_next=len(merged) > bottom + TIMELINE_PAGE_SIZE,
     )
-    page = Paginator(keys.order_by("-when"), TIMELINE_PAGE_SIZE).get_page(number)
-    ids = {"event": [], "activity": []}
-    for source, pk, _when in page.object_list:
-        ids[source].append(pk)
-    loaded = {
-        ("event", e.pk): e for e in CaseEvent.objects.filter(pk__in=ids["event"]).select_related("actor")
-    }
-    loaded.update(
-        {
-            ("activity", a.pk): a
-            for a in Activity.objects.filter(pk__in=ids["activity"]).select_related("created_by")
-        }
+
+
+# The case page lists this many open tasks and needs; the rest on demand ("Show all").
+TASKS_SHOWN = 10
+NEEDS_SHOWN = 15
+DONE_TASKS_SHOWN = 10
+
+
+def case_tasks(case, *, all_open=False):
+    """Open tasks by due date (the first TASKS_SHOWN unless ``all_open``) and the latest completed ones.
+
+    One query: each row is numbered within its group (open, completed) by the
+    group's own order, and only the rows shown (and one more, to know there
+    are more) are read.
+    """
+    tasks = (
+        case.tasks.select_related("assignee", "completed_by")
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[ExpressionWrapper(Q(completed_at__isnull=True), output_field=BooleanField())],
+                # Open tasks have no completion time: they tie on it and follow their due date.
+                order_by=[F("completed_at").desc(), F("due_on").asc(), F("pk").asc()],
+            )
+        )
+        .order_by("place")
     )
-    page.entries = [(source, loaded[(source, pk)]) for source, pk, _when in page.object_list]
-    return page
+    if not all_open:
+        tasks = tasks.filter(place__lte=max(TASKS_SHOWN, DONE_TASKS_SHOWN) + 1)
+    rows = list(tasks)
+    open_tasks = [task for task in rows if task.completed_at is None]
+    done = [task for task in rows if task.completed_at is not None][:DONE_TASKS_SHOWN]
+    more = not all_open and len(open_tasks) > TASKS_SHOWN
+    return (open_tasks if all_open else open_tasks[:TASKS_SHOWN]), done, more
 
 
 def case_context(request, case):
     today = timezone.localdate()
     consents = list(case.family.consents.all())
+    focus = case.children.through.objects.filter(case=case, child=OuterRef("pk"))
+    children = list(case.family.children.annotate(in_focus=Exists(focus)))
+    shown = request.GET.get("all")
+    open_tasks, done_tasks, more_tasks = case_tasks(case, all_open=shown == "tasks")
+    needs = case.needs.select_related("category", "child")
+    if shown != "needs":
+        needs = list(needs[: NEEDS_SHOWN + 1])
     return {
         "case": case,
         "family": case.family,
-        "children": case.family.children.all(),
-        "focus_children": {child.pk for child in case.children.all()},
-        "needs": case.needs.select_related("category", "child"),
+        "children": children,
+        "focus_children": {child.pk for child in children if child.in_focus},
+        "needs": needs[:NEEDS_SHOWN] if shown != "needs" else needs,
+        "more_needs": shown != "needs" and len(needs) > NEEDS_SHOWN,
         "goals": case.goals.select_related("child"),
-        "open_tasks": case.tasks.open().select_related("assignee").order_by("due_on"),
-        "done_tasks": case.tasks.filter(completed_at__isnull=False)
-        .select_related("assignee", "completed_by")
-        .order_by("-completed_at")[:10],
+        "open_tasks": open_tasks,
+        "more_tasks": more_tasks,
+        "done_tasks": done_tasks,
         "timeline": timeline_page(case, request.GET.get("timeline")),
         "consent_in_force": next((consent for consent in consents if consent.in_force_on(today)), None),
         "consents": consents,

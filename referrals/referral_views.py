@@ -4,13 +4,13 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.record import Action, get_noted_or_404, note
+from carecoord.paginators import CountingPaginator
 from carecoord.web import PAGE_SIZE, current_values, run_form, run_move, staff_required, uuid_or_404
 from cases.models import Need
 from cases.permissions import cases_visible_to
@@ -32,7 +32,7 @@ def referral_list(request):
     referrals = (
         referrals.open() if status == "open" else referrals.filter(status=status) if status else referrals
     )
-    page = Paginator(referrals.order_by("requested_at", "-created_at"), PAGE_SIZE).get_page(
+    page = CountingPaginator(referrals.order_by("requested_at", "-created_at"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     note(request, action=Action.LIST, rows=page.paginator.count)

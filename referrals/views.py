@@ -1,10 +1,10 @@
 from uuid import UUID
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from audit.record import get_noted_or_404
+from carecoord.paginators import CountingPaginator
 from carecoord.web import PAGE_SIZE, staff_required
 from cases.models import Need
 from cases.permissions import cases_visible_to
@@ -37,7 +37,7 @@ def directory_search(request):
     services = Service.objects.none()
     if form.is_valid():
         services = Service.objects.listed().search(**form.search_arguments()).with_listing()
-    page = Paginator(services, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountingPaginator(services, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "need": need, "batch_max": BATCH_MAX_SERVICES}
     return render(request, "referrals/directory_search.html", context)
 

@@ -8,7 +8,7 @@ number and its list never disagree.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -110,23 +110,47 @@ def count_per(queryset, key):
     return Coalesce(Subquery(counted), 0)
 
 
-def overview_rows(user, now=None):
-    """One row per supervised coordinator with every measure, in one query."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    counts = {key: count_per(supervised_cases(user, key, now), "coordinator") for key in CASE_MEASURES}
-    counts["overdue_tasks"] = count_per(overdue_tasks(user, today), "assignee")
-    counts["waiting_referrals"] = count_per(waiting_referrals(user, today), "case__coordinator")
-    return people_supervised_by(user).annotate(**counts)
+def overview_counts(user, now=None):
+    """Every measure per person, from one grouped query per base set: the cases, the tasks, the referrals.
+
+    Each base set is read once and every case measure is a conditional count
+    over it (``COUNT(*) FILTER (WHERE …)``), instead of one correlated count
+    per measure and per person. Returns ``{person id: {measure: count}}``.
+    """
+    counts = {}
+    for queryset in overview_queries(user, now):
+        for row in queryset.order_by():
+            counts.setdefault(row.pop("person"), dict.fromkeys(MEASURES_BY_KEY, 0)).update(row)
+    return counts
 
 
-def overview_totals(user, now=None):
-    """The same measures over the whole of the led teams (three queries)."""
+def overview_queries(user, now=None):
+    """The three grouped queries behind the overview: open cases, overdue tasks, waiting referrals."""
     now = now or timezone.now()
-    totals = cases_supervised_by(user).aggregate(
-        **{key: Count("pk", filter=case_condition(key, now)) for key in CASE_MEASURES}
-    )
     today = timezone.localdate(now)
-    totals["overdue_tasks"] = overdue_tasks(user, today).count()
-    totals["waiting_referrals"] = waiting_referrals(user, today).count()
-    return totals
+    return [
+        cases_supervised_by(user)
+        .open()
+        .values(person=F("coordinator"))
+        .annotate(**{key: Count("pk", filter=case_condition(key, now)) for key in CASE_MEASURES}),
+        overdue_tasks(user, today).values(person=F("assignee")).annotate(overdue_tasks=Count("pk")),
+        waiting_referrals(user, today)
+        .values(person=F("case__coordinator"))
+        .annotate(waiting_referrals=Count("pk")),
+    ]
+
+
+def overview_rows(user, now=None, counts=None):
+    """One row per supervised coordinator with every measure as an attribute (four queries in all)."""
+    counts = overview_counts(user, now) if counts is None else counts
+    people = list(people_supervised_by(user))
+    for person in people:
+        for key, value in counts.get(person.pk, dict.fromkeys(MEASURES_BY_KEY, 0)).items():
+            setattr(person, key, value)
+    return people
+
+
+def overview_totals(user, now=None, counts=None):
+    """The same measures over the whole of the led teams: the sum over every person who holds any."""
+    counts = overview_counts(user, now) if counts is None else counts
+    return {key: sum(row[key] for row in counts.values()) for key in MEASURES_BY_KEY}

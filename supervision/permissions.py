@@ -42,12 +42,10 @@ def people_supervised_by(user):
         return User.objects.none()
     teams = teams_led_by(user)
     holding = cases_supervised_by(user).open().values("coordinator")
-    return (
-        User.objects.filter(
-            Q(teams__in=teams, role=User.Role.COORDINATOR, is_active=True) | Q(pk__in=holding)
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
+    members = User.objects.filter(teams__in=teams, role=User.Role.COORDINATOR, is_active=True).values("pk")
+    # Two semi-joins rather than a join and DISTINCT over every column of the user.
+    return User.objects.filter(Q(pk__in=members) | Q(pk__in=holding)).order_by(
+        "first_name", "last_name", "username"
     )
 
 

@@ -11,6 +11,7 @@ included.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -55,6 +56,11 @@ class ReportParameters:
         """Midnight after the last day: ranges are half-open, so the whole last day counts."""
         next_day = self.end + datetime.timedelta(days=1)
         return timezone.make_aware(datetime.datetime.combine(next_day, datetime.time.min))
+
+    @functools.cached_property
+    def team_rows(self):
+        """(name, id) of each team in scope, in name order: read once per request."""
+        return list(self.teams.order_by("name", "pk").values_list("name", "pk"))
 
     def in_range(self, name):
         return Q(**{f"{name}__gte": self.start_at, f"{name}__lt": self.end_at})
@@ -124,6 +130,11 @@ def _order_by_choices(name, choices):
     """Rows in the order their choices are declared (lifecycle order, not alphabetical)."""
     whens = [models.When(**{name: value}, then=Value(position)) for position, value in enumerate(choices)]
     return models.Case(*whens, default=Value(len(choices)), output_field=models.IntegerField())
+
+
+def _total(rows, names):
+    """The total row of a grouped report: its groups' counts added up, so the base set is read once."""
+    return {name: sum(row[name] for row in rows) for name in names}
 
 
 def _group_key(parameters, prefix=""):
@@ -232,12 +243,14 @@ def needs_report(p):
         "still_open": Count("pk", filter=Q(status__in=[Need.Status.OPEN, Need.Status.IN_PROGRESS])),
         "share_met": share(met, Count("pk")),
     }
-    rows = (
+    rows = list(
         needs.values("category__code", "category__position")
         .annotate(**figures)
         .order_by("category__position", "category__code")
     )
-    total = needs.aggregate(**figures)
+    # The total is the categories added up: the needs are read once.
+    total = _total(rows, ["total", "met", "not_met", "still_open"])
+    total["share_met"] = total["met"] / total["total"] if total["total"] else None
 
     def cells(values):
         return [
@@ -282,7 +295,7 @@ def referral_status_report(p):
         description=_("Referrals sent in the range, by their status today."),
         columns=[_("Status"), _("Referrals")],
         rows=[[label, show_count(total)] for label, (_status, total) in zip(labels, rows, strict=True)],
-        total=[_("Total"), show_count(referrals.count())],
+        total=[_("Total"), show_count(sum(total for _status, total in rows))],
         chart={
             "type": "bar",
             "labels": labels,
@@ -440,14 +453,14 @@ def reasons_report(p):
         "failed": Count("pk", filter=Q(status=Referral.Status.FAILED)),
         "total": Count("pk"),
     }
-    rows = (
+    rows = list(
         referrals.order_by()
         .values("reason_code")
         .annotate(**figures)
         .order_by(_order_by_choices("reason_code", Referral.ReasonCode.values))
         .values_list("reason_code", "declined", "failed", "total")
     )
-    total = referrals.aggregate(**figures)
+    total = dict(zip(figures, [sum(row[i] for row in rows) for i in (1, 2, 3)], strict=True))
 
     def label(code):
         return (
@@ -477,14 +490,14 @@ def minutes_report(p):
     """Minutes logged in the range, by kind of activity."""
     activities = Activity.objects.filter(case__in=p.cases()).filter(p.in_range("occurred_at"))
     figures = {"activities": Count("pk"), "minutes": Coalesce(Sum("minutes"), 0)}
-    rows = (
+    rows = list(
         activities.order_by()
         .values("kind")
         .annotate(**figures)
         .order_by(_order_by_choices("kind", Activity.Kind.values))
         .values_list("kind", "activities", "minutes")
     )
-    total = activities.aggregate(**figures)
+    total = {"activities": sum(row[1] for row in rows), "minutes": sum(row[2] for row in rows)}
     return Report(
         name="minutes",
         title=_("Minutes logged by activity kind"),
@@ -510,7 +523,12 @@ def ed_index_visits(p):
     visits = EDVisit.objects.filter(
         reason=EDVisit.Reason.MENTAL_HEALTH_CRISIS, child__family__team__in=p.teams
     ).filter(p.in_range("arrived_at"))
-    earlier = visits.filter(child=OuterRef("child")).filter(
+    # An earlier visit of the same child: the child's household, so its team, is the outer row's already.
+    earlier = (
+        EDVisit.objects.filter(reason=EDVisit.Reason.MENTAL_HEALTH_CRISIS, child=OuterRef("child")).filter(
+            p.in_range("arrived_at")
+        )
+    ).filter(
         Q(arrived_at__lt=OuterRef("arrived_at")) | Q(arrived_at=OuterRef("arrived_at"), pk__lt=OuterRef("pk"))
     )
 
@@ -559,15 +577,17 @@ def ed_report(p):
     key = "child__family__team"
     index = ed_index_visits(p)
     measures = ["contacted", "shared_goal", *[f"returned_{window}" for window in RETURN_WINDOWS]]
-    rows = (
-        p.teams.order_by("name", "pk")
-        .annotate(
-            children=count_per(index, key),
-            **{measure: count_per(index.filter(**{measure: True}), key) for measure in measures},
-        )
-        .annotate(**{f"{measure}_share": share(F(measure), F("children")) for measure in measures})
-        .values_list("name", "children", *[name for m in measures for name in (m, f"{m}_share")])
-    )
+    # The first visits are found once, and every measure is a conditional count over them per team
+    # (one grouped query), not a count per measure that finds them again.
+    figures = {"children": Count("pk"), **{m: Count("pk", filter=Q(**{m: True})) for m in measures}}
+    counted = {row.pop("team"): row for row in index.values(team=F(key)).annotate(**figures).order_by()}
+    empty = dict.fromkeys(figures, 0)
+    rows = []
+    for name, team in p.team_rows:
+        found = counted.get(team, empty)
+        children = found["children"]
+        shares = [(found[m], found[m] / children if children else None) for m in measures]
+        rows.append([name, children, *[value for pair in shares for value in pair]])
     columns = [
         _("Team"),
         _("Children"),
@@ -614,7 +634,27 @@ REPORTS = {
 }
 
 
-def build_reports(parameters):
-    """Every report for ``parameters``, in page order; a report that does not apply is left out."""
+def build_reports(parameters, *, precomputed=True):
+    """Every report for ``parameters``, in page order; a report that does not apply is left out.
+
+    With ``precomputed``, the figures the workers made ahead for exactly these
+    parameters are used when there are some (``supervision.precompute``).
+    """
+    if precomputed:
+        from .precompute import cached_reports
+
+        found = cached_reports(parameters)
+        if found is not None:
+            return found[0]
     built = (build(parameters) for build in REPORTS.values())
     return [report for report in built if report is not None]
+
+
+def build_report(name, parameters):
+    """One report (its CSV), from the figures made ahead when there are some; None if it does not apply."""
+    from .precompute import cached_reports
+
+    found = cached_reports(parameters)
+    if found is not None:
+        return next((report for report in found[0] if report.name == name), None)
+    return REPORTS[name](parameters)

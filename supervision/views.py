@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from accounts.permissions import teams_led_by
 from audit.models import AccessEvent
 from audit.record import Action, get_noted_or_404, note
+from carecoord.replica import reads_from_replica
 from carecoord.spreadsheets import SafeWriter
 from carecoord.web import PAGE_SIZE, run_form, supervisor_required
 from cases import services as case_services
@@ -27,13 +28,15 @@ from .overview import (
     MEASURES,
     MEASURES_BY_KEY,
     overdue_tasks,
+    overview_counts,
     overview_rows,
     overview_totals,
     supervised_cases,
     waiting_referrals,
 )
 from .permissions import cases_supervised_by, families_supervised_by, people_supervised_by
-from .reports import REPORTS, build_reports
+from .precompute import cached_reports
+from .reports import REPORTS, build_report, build_reports
 
 # The latest emergency grants shown above a household's access history.
 EMERGENCY_GRANTS_SHOWN = 20
@@ -67,10 +70,12 @@ def _safe_next(request, target):
 
 
 @supervisor_required
+@reads_from_replica
 def overview(request):
     """The supervisor's home: one row per coordinator of the led teams, each number a link."""
-    people = list(overview_rows(request.user))
-    totals = overview_totals(request.user)
+    counts = overview_counts(request.user)
+    people = overview_rows(request.user, counts=counts)
+    totals = overview_totals(request.user, counts=counts)
     rows = [
         {
             "person": person,
@@ -238,28 +243,33 @@ def case_review(request, uuid):
 
 
 @supervisor_required
+@reads_from_replica
 def reports(request):
     """Outcome reports for a date range, per team or per program, with charts and CSV downloads."""
     form = ReportFilterForm(request.GET, user=request.user)
-    built, query = [], ""
+    built, query, computed_at = [], "", None
     if form.is_valid():
         parameters = form.parameters()
-        built = build_reports(parameters)
+        found = cached_reports(parameters)
+        built, computed_at = (
+            found if found is not None else (build_reports(parameters, precomputed=False), None)
+        )
         query = urlencode({name: value for name, value in parameters.as_record().items() if value})
-    return render(request, "supervision/reports.html", {"form": form, "reports": built, "query": query})
+    context = {"form": form, "reports": built, "query": query, "computed_at": computed_at}
+    return render(request, "supervision/reports.html", context)
 
 
 @supervisor_required
+@reads_from_replica
 def report_csv(request, name):
     """One report as CSV, the same rows as its table on the page; the download is recorded."""
-    build = REPORTS.get(name)
-    if build is None:
+    if name not in REPORTS:
         raise Http404
     form = ReportFilterForm(request.GET, user=request.user)
     if not form.is_valid():
         return HttpResponseBadRequest(" ".join(error for errors in form.errors.values() for error in errors))
     parameters = form.parameters()
-    report = build(parameters)
+    report = build_report(name, parameters)
     if report is None:
         raise Http404
     services.report_download_record(user=request.user, report=name, parameters=parameters.as_record())

@@ -30,6 +30,20 @@ settings.load_profile(
 )
 
 
+def pytest_configure(config):
+    """The suite runs with two database aliases, as a deployment with ``DATABASE_REPLICA_URL`` does.
+
+    ``replica`` is a test mirror of ``default`` (the same test database); reads go
+    to it only where ``CARECOORD_REPLICA_READS`` is on, which tests/test_replica.py
+    turns on to watch the router send each query to its alias.
+    """
+    from django.db import connections
+
+    if "replica" not in connections.settings:
+        default = connections.settings["default"]
+        connections.settings["replica"] = {**default, "TEST": {**default["TEST"], "MIRROR": "default"}}
+
+
 def chromium_available():
     return os.path.exists(CHROMIUM) or shutil.which(CHROMIUM) is not None
 
