@@ -189,6 +189,70 @@ class AddressAdmin(admin.ModelAdmin):
     readonly_fields = ["uuid"]
 
 
+@admin.register(Accessibility)
+class AccessibilityAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "location"]
+    search_fields = ["hsds_id", "description", "details", "location__name"]
+    list_select_related = ["location"]
+    raw_id_fields = ["location"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "title", "email", "service", "organization", "location"]
+    search_fields = ["hsds_id", "name", "title", "department", "email", "service__name"]
+    list_select_related = ["service", "organization", "location"]
+    raw_id_fields = ["organization", "service", "service_at_location", "location"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(ServiceArea)
+class ServiceAreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "service", "extent_type", "extent"]
+    search_fields = ["hsds_id", "name", "extent", "service__name"]
+    list_filter = ["extent_type"]
+    list_select_related = ["service"]
+    raw_id_fields = ["service"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(RequiredDocument)
+class RequiredDocumentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "service"]
+    search_fields = ["hsds_id", "document", "service__name"]
+    list_select_related = ["service"]
+    raw_id_fields = ["service"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(CostOption)
+class CostOptionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "service", "amount", "currency", "amount_description"]
+    search_fields = ["hsds_id", "option", "amount_description", "service__name"]
+    list_select_related = ["service"]
+    raw_id_fields = ["service"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(Funding)
+class FundingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "service", "organization"]
+    search_fields = ["hsds_id", "source", "service__name", "organization__name"]
+    list_select_related = ["service", "organization"]
+    raw_id_fields = ["service", "organization"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(OrganizationIdentifier)
+class OrganizationIdentifierAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "organization", "identifier_scheme"]
+    search_fields = ["hsds_id", "identifier", "identifier_type", "organization__name"]
+    list_select_related = ["organization"]
+    raw_id_fields = ["organization"]
+    readonly_fields = ["uuid"]
+
+
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
     list_display = ["name", "organization"]
