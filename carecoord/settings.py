@@ -401,6 +401,15 @@ if not DEBUG and CARECOORD_CALENDAR_FEED_KEY and len(CARECOORD_CALENDAR_FEED_KEY
         "CARECOORD_CALENDAR_FEED_KEY must be a random string of at least 50 characters when it is set."
     )
 
+# The HSDS 3.0 API at /hsds/ (docs/directory.md): "public" (anyone may read the directory), "token"
+# (only with "Authorization: Bearer <token>", one of CARECOORD_HSDS_API_TOKENS) or "off" (404).
+CARECOORD_HSDS_API = os.environ.get("CARECOORD_HSDS_API", "token")
+if CARECOORD_HSDS_API not in {"public", "token", "off"}:
+    raise ImproperlyConfigured("CARECOORD_HSDS_API must be public, token or off.")
+CARECOORD_HSDS_API_TOKENS = env_list("CARECOORD_HSDS_API_TOKENS")
+if not DEBUG and any(len(token) < 32 for token in CARECOORD_HSDS_API_TOKENS):
+    raise ImproperlyConfigured("Each of CARECOORD_HSDS_API_TOKENS must be at least 32 random characters.")
+
 # The site's address, for links in messages sent without a request (appointment reminders).
 CARECOORD_SITE_URL = os.environ.get("CARECOORD_SITE_URL", "http://127.0.0.1:8000")
 # Business days of referral deadlines skip weekends and the public holidays of this

@@ -39,5 +39,7 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("supervision/", include("supervision.urls")),
     path("for-you/", include("notifications.urls")),
+    # The directory as the Open Referral HSDS 3.0 API (read-only; public or token-protected by a setting).
+    path("hsds/", include("referrals.hsds_urls")),
     path("admin/", admin.site.urls),
 ]

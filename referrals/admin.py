@@ -1,19 +1,50 @@
-from django.contrib import admin
+import io
 
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.urls import path
+from django.utils import timezone
+
+from .hsds import directory_export_archive
 from .models import (
+    Accessibility,
+    Address,
     Appointment,
     Attribute,
+    Contact,
+    CostOption,
+    Funding,
     Language,
     Location,
+    Metadata,
+    MetaTableDescription,
     Organization,
+    OrganizationIdentifier,
     Phone,
+    Program,
     Referral,
     ReferralEvent,
+    RequiredDocument,
     Schedule,
     Service,
+    ServiceArea,
     ServiceAtLocation,
+    Taxonomy,
     TaxonomyTerm,
 )
+
+# A location's address as shown and searched is derived from its addresses (the inline below).
+ADDRESS_SHOWN = [
+    "address_type",
+    "address_1",
+    "address_2",
+    "city",
+    "region",
+    "state_province",
+    "postal_code",
+    "country",
+]
 
 
 class PhoneInline(admin.TabularInline):
@@ -38,8 +69,56 @@ class ServiceAtLocationInline(admin.TabularInline):
 class AttributeInline(admin.TabularInline):
     model = Attribute
     extra = 0
-    fields = ["hsds_id", "taxonomy_term", "link_type", "value", "label"]
+    fields = ["hsds_id", "link_entity", "link_id", "taxonomy_term", "link_type", "value", "label"]
     raw_id_fields = ["taxonomy_term"]
+
+
+class ServiceAreaInline(admin.TabularInline):
+    model = ServiceArea
+    extra = 0
+    fields = ["hsds_id", "name", "description", "extent_type", "extent", "uri"]
+
+
+class RequiredDocumentInline(admin.TabularInline):
+    model = RequiredDocument
+    extra = 0
+    fields = ["hsds_id", "document", "uri"]
+
+
+class CostOptionInline(admin.TabularInline):
+    model = CostOption
+    extra = 0
+    fields = ["hsds_id", "option", "amount", "currency", "amount_description", "valid_from", "valid_to"]
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["hsds_id", "name", "title", "department", "email"]
+
+
+class FundingInline(admin.TabularInline):
+    model = Funding
+    extra = 0
+    fields = ["hsds_id", "source"]
+
+
+class AddressInline(admin.TabularInline):
+    model = Address
+    extra = 0
+    fields = ["hsds_id", "address_type", "address_1", "address_2", "city", "state_province", "postal_code"]
+
+
+class AccessibilityInline(admin.TabularInline):
+    model = Accessibility
+    extra = 0
+    fields = ["hsds_id", "description", "details", "url"]
+
+
+class OrganizationIdentifierInline(admin.TabularInline):
+    model = OrganizationIdentifier
+    extra = 0
+    fields = ["hsds_id", "identifier_scheme", "identifier_type", "identifier"]
 
 
 @admin.register(Organization)
@@ -49,7 +128,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
     readonly_fields = ["uuid"]
     raw_id_fields = ["parent"]
-    inlines = [PhoneInline]
+    inlines = [PhoneInline, ContactInline, OrganizationIdentifierInline, FundingInline]
 
 
 @admin.register(Service)
@@ -59,9 +138,34 @@ class ServiceAdmin(admin.ModelAdmin):
     list_filter = ["status", "categories", "languages__code"]
     list_select_related = ["organization"]
     readonly_fields = ["uuid", "insurance_accepted"]
-    raw_id_fields = ["organization"]
+    raw_id_fields = ["organization", "program"]
     filter_horizontal = ["categories"]
-    inlines = [ServiceAtLocationInline, PhoneInline, LanguageInline, AttributeInline]
+    inlines = [
+        ServiceAtLocationInline,
+        ServiceAreaInline,
+        RequiredDocumentInline,
+        CostOptionInline,
+        PhoneInline,
+        ContactInline,
+        LanguageInline,
+        FundingInline,
+        AttributeInline,
+    ]
+
+    def get_urls(self):
+        download = self.admin_site.admin_view(self.export_hsds_view)
+        return [path("export-hsds/", download, name="referrals_service_export_hsds"), *super().get_urls()]
+
+    def export_hsds_view(self, request):
+        """The whole directory as an HSDS 3.0 tabular data package, one zip file (administrators)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        stream = io.BytesIO()
+        directory_export_archive(stream=stream)
+        response = HttpResponse(stream.getvalue(), content_type="application/zip")
+        stamp = timezone.localtime().strftime("%Y-%m-%d")
+        response["Content-Disposition"] = f'attachment; filename="directory-hsds-3.0-{stamp}.zip"'
+        return response
 
 
 @admin.register(Location)
@@ -70,9 +174,114 @@ class LocationAdmin(admin.ModelAdmin):
     search_fields = ["name", "hsds_id", "address_1", "city", "postal_code", "organization__name"]
     list_filter = ["city", "location_type"]
     list_select_related = ["organization"]
-    readonly_fields = ["uuid", "hours"]
+    readonly_fields = ["uuid", "hours", *ADDRESS_SHOWN]
     raw_id_fields = ["organization"]
-    inlines = [PhoneInline, LanguageInline]
+    inlines = [AddressInline, AccessibilityInline, PhoneInline, ContactInline, LanguageInline]
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "location", "address_type", "postal_code"]
+    search_fields = ["hsds_id", "address_1", "city", "postal_code", "location__name"]
+    list_filter = ["address_type", "city"]
+    list_select_related = ["location"]
+    raw_id_fields = ["location"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(Accessibility)
+class AccessibilityAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "location"]
+    search_fields = ["hsds_id", "description", "details", "location__name"]
+    list_select_related = ["location"]
+    raw_id_fields = ["location"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "title", "email", "service", "organization", "location"]
+    search_fields = ["hsds_id", "name", "title", "department", "email", "service__name"]
+    list_select_related = ["service", "organization", "location"]
+    raw_id_fields = ["organization", "service", "service_at_location", "location"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(ServiceArea)
+class ServiceAreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "service", "extent_type", "extent"]
+    search_fields = ["hsds_id", "name", "extent", "service__name"]
+    list_filter = ["extent_type"]
+    list_select_related = ["service"]
+    raw_id_fields = ["service"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(RequiredDocument)
+class RequiredDocumentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "service"]
+    search_fields = ["hsds_id", "document", "service__name"]
+    list_select_related = ["service"]
+    raw_id_fields = ["service"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(CostOption)
+class CostOptionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "service", "amount", "currency", "amount_description"]
+    search_fields = ["hsds_id", "option", "amount_description", "service__name"]
+    list_select_related = ["service"]
+    raw_id_fields = ["service"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(Funding)
+class FundingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "service", "organization"]
+    search_fields = ["hsds_id", "source", "service__name", "organization__name"]
+    list_select_related = ["service", "organization"]
+    raw_id_fields = ["service", "organization"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(OrganizationIdentifier)
+class OrganizationIdentifierAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "organization", "identifier_scheme"]
+    search_fields = ["hsds_id", "identifier", "identifier_type", "organization__name"]
+    list_select_related = ["organization"]
+    raw_id_fields = ["organization"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization"]
+    search_fields = ["hsds_id", "name", "organization__name"]
+    list_select_related = ["organization"]
+    raw_id_fields = ["organization"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(Taxonomy)
+class TaxonomyAdmin(admin.ModelAdmin):
+    list_display = ["name", "version", "uri"]
+    search_fields = ["hsds_id", "name"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(Metadata)
+class MetadataAdmin(admin.ModelAdmin):
+    list_display = ["resource_type", "resource_id", "field_name", "last_action_type", "last_action_date"]
+    search_fields = ["hsds_id", "resource_id", "field_name", "updated_by"]
+    list_filter = ["resource_type", "last_action_type"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(MetaTableDescription)
+class MetaTableDescriptionAdmin(admin.ModelAdmin):
+    list_display = ["name", "language", "character_set"]
+    search_fields = ["hsds_id", "name"]
+    readonly_fields = ["uuid"]
 
 
 @admin.register(ServiceAtLocation)
@@ -91,7 +300,7 @@ class PhoneAdmin(admin.ModelAdmin):
     search_fields = ["number", "hsds_id", "organization__name", "service__name"]
     list_filter = ["type"]
     list_select_related = ["organization", "service", "location"]
-    raw_id_fields = ["organization", "service", "location", "service_at_location"]
+    raw_id_fields = ["organization", "service", "location", "service_at_location", "contact"]
     readonly_fields = ["uuid"]
 
 
@@ -121,15 +330,15 @@ class TaxonomyTermAdmin(admin.ModelAdmin):
     search_fields = ["name", "code", "hsds_id", "taxonomy"]
     list_filter = ["taxonomy", "category"]
     list_select_related = ["parent", "category"]
-    raw_id_fields = ["parent"]
+    raw_id_fields = ["parent", "taxonomy_detail"]
     readonly_fields = ["uuid", "category"]
 
 
 @admin.register(Attribute)
 class AttributeAdmin(admin.ModelAdmin):
-    list_display = ["service", "taxonomy_term", "link_type", "value"]
-    search_fields = ["hsds_id", "service__name", "taxonomy_term__name"]
-    list_filter = ["link_type", "taxonomy_term__taxonomy"]
+    list_display = ["link_entity", "link_id", "service", "taxonomy_term", "link_type", "value"]
+    search_fields = ["hsds_id", "link_id", "service__name", "taxonomy_term__name"]
+    list_filter = ["link_entity", "link_type", "taxonomy_term__taxonomy"]
     list_select_related = ["service", "taxonomy_term"]
     raw_id_fields = ["service", "taxonomy_term"]
     readonly_fields = ["uuid"]

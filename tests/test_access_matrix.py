@@ -267,6 +267,24 @@ MATRIX = [
     ),
     Row("referrals:appointment-edit", get=staff_record(), target="appointment"),
     Row("referrals:appointment-outcome", get=staff_record(), target="appointment"),
+    # The HSDS API: by default it asks every caller for a token (tests/referrals/test_hsds_api.py reads it).
+    *(
+        Row(f"hsds:{name}", get=everyone(401), post=everyone(405), address=fixed(**kwargs))
+        for name, kwargs in (
+            ("root", {}),
+            ("openapi", {}),
+            ("service-list", {}),
+            ("service-detail", {"id": "x"}),
+            ("organization-list", {}),
+            ("organization-detail", {"id": "x"}),
+            ("taxonomy-list", {}),
+            ("taxonomy-detail", {"id": "x"}),
+            ("taxonomy-term-list", {}),
+            ("taxonomy-term-detail", {"id": "x"}),
+            ("service-at-location-list", {}),
+            ("service-at-location-detail", {"id": "x"}),
+        )
+    ),
     Row("referrals:directory-search", get=staff()),
     Row(
         "referrals:directory-search",

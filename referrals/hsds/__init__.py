@@ -1,25 +1,26 @@
-"""A region's service directory in and out as an Open Referral HSDS 3.0 tabular data package.
+"""A region's service directory in and out as Open Referral HSDS 3.0: every table, both ways.
 
 The package is a folder of CSV files (organizations.csv, services.csv, ...) and,
 optionally, the datapackage.json that describes them. ``directory_import`` reads
-all of it, checks all of it, and only then writes, in one transaction: any error
-(a missing required value, a broken required reference, a bad date or number, a
-duplicate id, a file that is not UTF-8) refuses the whole package and saves
-nothing. An optional reference that points at nothing is imported as empty with
-a warning. ``directory_export`` writes the same format back. Neither prints: each
-returns a result whose ``lines()`` the management commands print.
+all of it, checks all of it, and only then writes, in one transaction: a missing
+required value, a broken required reference, a duplicate id or a file that is
+not UTF-8 refuses the whole package and saves nothing; an optional value that
+cannot be used is imported as empty with a warning (``strict`` refuses those
+too). ``directory_export`` writes every table back. Neither prints: each returns
+a result whose ``lines()`` the management commands print.
 
-- schema.py: the tables, their columns and hooks, and the datapackage.json the export writes;
+- schema.py: the 21 tables, their columns and hooks, and the datapackage.json the export writes;
 - categories.py: taxonomy terms mapped onto the case side's service categories;
-- reading.py: reading and checking a package;
-- writing.py: writing its rows into the models, and ``directory_import``;
-- addresses.py: addresses, which are kept on Location;
+- reading.py: reading and checking rows, from files or from the HSDS API;
+- writing.py: writing checked rows into the models, and ``directory_import``;
+- modified.py: which services a change reaches, for their ``last_modified``;
+- addresses.py: the address a location shows, derived from its addresses;
 - export.py: ``directory_export``;
-- spec/: the specification's own datapackage.json, which the tests validate the export against.
+- spec/: the specification's datapackage.json and JSON schemas, which the tests check against.
 """
 
 from .categories import CATEGORY_NAMES, INSURANCE_TAXONOMIES, category_code_for_term
-from .export import ExportResult, directory_export, format_value
+from .export import ExportResult, directory_export, directory_export_archive, format_value
 from .reading import HSDSImportError, parse_value
 from .schema import (
     ADDRESSES,
@@ -65,6 +66,7 @@ __all__ = [
     "category_code_for_term",
     "datapackage_descriptor",
     "directory_export",
+    "directory_export_archive",
     "directory_import",
     "format_value",
     "hours_text",

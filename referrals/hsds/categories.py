@@ -68,7 +68,7 @@ def category_code_for_term(name, code=""):
     return None
 
 
-def term_category():
+def term_category(writer=None):
     """The taxonomy terms' ``derived_values`` hook: each term's own service category, if it maps."""
     category_ids = dict(ServiceCategory.objects.values_list("code", "pk"))
 

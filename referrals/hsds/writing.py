@@ -1,14 +1,18 @@
-"""Writing a checked package into the directory's models: ``directory_import`` and what it derives."""
+"""Writing checked rows into the directory's models: ``directory_import`` and what it derives."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from carecoord.text import match_words
 
 from ..models import Location, Service, TaxonomyTerm
+from .addresses import refresh_location_addresses
 from .categories import INSURANCE_TAXONOMIES
-from .reading import HSDSImportError, PackageReader
+from .modified import services_touched
+from .reading import PackageReader
 from .schema import TABLES, TABLES_BY_RESOURCE
 
 OUTCOMES = ("created", "updated", "unchanged")
@@ -19,7 +23,7 @@ class ImportResult:
     """What an import did: rows created, updated and unchanged per file, and what it warned and noted."""
 
     counts: dict = field(default_factory=dict)  # file name -> {"created": n, "updated": n, "unchanged": n}
-    warnings: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # Findings
     notes: list = field(default_factory=list)
     files: dict = field(default_factory=dict)  # file name -> the name the package gives it, in import order
 
@@ -30,13 +34,23 @@ class ImportResult:
     def add(self, path, outcome):
         self.counts.setdefault(path, dict.fromkeys(OUTCOMES, 0))[outcome] += 1
 
+    def warning_summary(self):
+        """(file, field, number of warnings), in the order the warnings came."""
+        counted = Counter((warning.source, warning.column) for warning in self.warnings)
+        return [(source, column, count) for (source, column), count in counted.items()]
+
     def lines(self):
-        """The report the import command prints: notes, warnings, then one line per file."""
+        """The report the import command prints: notes, warnings, one line per file, the warnings' summary."""
         lines = [f"Note: {note}" for note in self.notes]
         lines += [f"Warning: {warning}" for warning in self.warnings]
         for path, name in self.files.items():
             created, updated, unchanged = (self.counts[path][outcome] for outcome in OUTCOMES)
             lines.append(f"{name}: {created} created, {updated} updated, {unchanged} unchanged")
+        summary = self.warning_summary()
+        if summary:
+            lines.append(f"Warnings: {len(self.warnings)}, imported as the warnings say:")
+            for source, column, count in summary:
+                lines.append(f"  {source}, field '{column}': {count}")
         return lines
 
 
@@ -44,6 +58,7 @@ class _Writer:
     def __init__(self, result):
         self.result = result
         self.pks = {}
+        self.changed = {}  # resource -> primary keys created or updated
 
     def pk_map(self, resource):
         table = TABLES_BY_RESOURCE[resource]
@@ -64,17 +79,11 @@ class _Writer:
             values.update(derive(row.values))
         return values
 
-    def write(self, table, rows):
-        self.result.counts.setdefault(table.path, dict.fromkeys(OUTCOMES, 0))
-        if table.write:
-            table.write(self, table, rows)
-        else:
-            self.upsert(table, rows)
-
-    def upsert(self, table, rows):
+    def write(self, table, path, rows):
         """Create or update each row by HSDS id; self-references are set once every row exists."""
+        self.result.counts.setdefault(path, dict.fromkeys(OUTCOMES, 0))
         deferred = {column.name for column in table.columns if column.ref == table.resource}
-        derive = table.derived_values() if table.derived_values else None
+        derive = table.derived_values(self) if table.derived_values else None
         self.pks = {column.ref: self.pk_map(column.ref) for column in table.columns if column.ref}
         existing = table.model.objects.in_bulk([row.id for row in rows], field_name=table.id_field)
         outcomes, instances = {}, {}
@@ -108,12 +117,15 @@ class _Writer:
                         instance.save(update_fields=[column.field])
                         if outcomes[row.id] == "unchanged":
                             outcomes[row.id] = "updated"
+        changed = self.changed.setdefault(table.resource, set())
         for row in rows:
-            self.result.add(table.path, outcomes[row.id])
+            self.result.add(path, outcomes[row.id])
+            if outcomes[row.id] != "unchanged":
+                changed.add(instances[row.id].pk)
 
 
 def refresh_derived():
-    """Recompute what the import derives: service categories, insurance, search words, hours."""
+    """Recompute what the import derives: service categories, insurance, search words, addresses, hours."""
     terms = {term.pk: term for term in TaxonomyTerm.objects.all()}
     services = Service.objects.select_related("organization").prefetch_related("categories", "attributes")
     for service in services:
@@ -137,6 +149,7 @@ def refresh_derived():
             service.save(update_fields=["insurance_accepted", "search_text"])
         if {category.pk for category in service.categories.all()} != categories:
             service.categories.set(categories)
+    refresh_location_addresses()
     for location in Location.objects.prefetch_related("schedules"):
         hours = hours_text(location.schedules.all())
         if location.hours != hours:
@@ -154,21 +167,46 @@ def hours_text(schedules):
     return "; ".join(lines)
 
 
-@transaction.atomic
-def directory_import(*, directory):
-    """Import an HSDS 3.0 tabular data package by HSDS id: all of it, or on any error none of it."""
-    reader = PackageReader(directory)
-    present, rows = reader.read()
-    if not reader.problems:
-        reader.check_references(rows)
-    if reader.problems:
-        raise HSDSImportError(reader.problems)
-    reader.check_formulas(present, rows)
+def now_to_the_millisecond():
+    moment = timezone.now()
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def write_rows(reader, present, rows):
+    """Write checked rows (resource -> rows) in table order and derive what the directory derives.
+
+    Every service that changed, or whose organization, locations, phones,
+    schedules... changed, gets ``last_modified`` set to now, unless its own row
+    gave a newer value. Call inside a transaction, after ``reader`` found
+    nothing that refuses the rows.
+    """
     result = ImportResult(warnings=reader.warnings, notes=reader.notes)
     writer = _Writer(result)
     for table in TABLES:
         if table.resource in present:
             result.files[table.path] = present[table.resource]
-            writer.write(table, rows[table.resource])
+            writer.write(table, table.path, rows[table.resource])
+    given = {row.id for row in rows.get("service", []) if row.values.get("last_modified") is not None}
+    touched = services_touched(writer.changed)
+    if touched:
+        stamp = now_to_the_millisecond()
+        Service.objects.filter(pk__in=touched).exclude(hsds_id__in=given).update(last_modified=stamp)
     refresh_derived()
     return result
+
+
+@transaction.atomic
+def directory_import(*, directory, strict=False):
+    """Import an HSDS 3.0 tabular data package by HSDS id: all of it, or on any error none of it.
+
+    An optional value that cannot be used is imported as empty with a warning;
+    with ``strict`` every warning refuses the package instead.
+    """
+    reader = PackageReader(strict=strict)
+    present, raw = reader.read_directory(directory)
+    rows = reader.parse_tables(raw)
+    if not reader.problems:
+        reader.check_references(rows)
+        reader.check_formulas(rows)
+    reader.refuse_if_problems()
+    return write_rows(reader, present, rows)

@@ -43,7 +43,6 @@ class LocationFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     location_type = Location.Type.PHYSICAL
     name = factory.Sequence(lambda n: f"Office {n}")
-    address_hsds_id = sequence_id("address")
     address_type = Location.Type.PHYSICAL
     address_1 = factory.Sequence(lambda n: f"{n + 1} Harbor Street")
     city = "Kestrel Harbor"
@@ -142,6 +141,8 @@ class AttributeFactory(factory.django.DjangoModelFactory):
 
     hsds_id = sequence_id("attribute")
     service = factory.SubFactory(ServiceFactory)
+    link_entity = "service"
+    link_id = factory.SelfAttribute("service.hsds_id")
     taxonomy_term = factory.SubFactory(TaxonomyTermFactory)
 
 
