@@ -183,6 +183,8 @@ SERVICE_WORDS = {
     "childcare": "Childcare referrals",
     "legal": "Family legal aid",
     "other": "Family support",
+    "utilities": "Help with utility bills",
+    "safety": "Family safety support",
 }
 
 
@@ -316,12 +318,13 @@ def _directory():
         )
         for offset in range(SERVICES_PER_ORGANIZATION):
             category = categories[(number * SERVICES_PER_ORGANIZATION + offset) % len(categories)]
+            words = SERVICE_WORDS.get(category.code, "Family support")
             minimum = rng.choice([None, 0, 0, 3, 5])
             service = Service(
                 hsds_id=f"scale-service-{number * SERVICES_PER_ORGANIZATION + offset}",
                 organization=organization,
-                name=f"{SERVICE_WORDS[category.code]} — {town}",
-                description=f"{SERVICE_WORDS[category.code]} for families in and around {town}.",
+                name=f"{words} — {town}",
+                description=f"{words} for families in and around {town}.",
                 eligibility_description="Children and youth up to 21." if minimum is not None else "",
                 minimum_age=minimum,
                 maximum_age=21 if minimum is not None else None,
