@@ -15,6 +15,7 @@ from .models import (
     Contact,
     CostOption,
     Funding,
+    HSDSSource,
     Language,
     Location,
     Metadata,
@@ -187,6 +188,17 @@ class AddressAdmin(admin.ModelAdmin):
     list_select_related = ["location"]
     raw_id_fields = ["location"]
     readonly_fields = ["uuid"]
+
+
+@admin.register(HSDSSource)
+class HSDSSourceAdmin(admin.ModelAdmin):
+    """Directories whose HSDS API ``import_hsds --from-api`` and the periodic task read."""
+
+    list_display = ["__str__", "url", "active", "modified_after", "last_pulled_at"]
+    list_filter = ["active"]
+    search_fields = ["name", "url"]
+    fields = ["name", "url", "token", "active", "modified_after", "last_pulled_at"]
+    readonly_fields = ["last_pulled_at"]
 
 
 @admin.register(Accessibility)

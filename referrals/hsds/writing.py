@@ -177,20 +177,28 @@ def write_rows(reader, present, rows):
 
     Every service that changed, or whose organization, locations, phones,
     schedules... changed, gets ``last_modified`` set to now, unless its own row
-    gave a newer value. Call inside a transaction, after ``reader`` found
+    moved it to another value. Call inside a transaction, after ``reader`` found
     nothing that refuses the rows.
     """
     result = ImportResult(warnings=reader.warnings, notes=reader.notes)
     writer = _Writer(result)
+    given = {
+        row.id: row.values["last_modified"]
+        for row in rows.get("service", [])
+        if row.values.get("last_modified") is not None
+    }
+    kept = dict(Service.objects.filter(hsds_id__in=given).values_list("hsds_id", "last_modified"))
+    # A publisher who moved a service's last_modified said when it changed; one who left it as it
+    # was (or gave none) did not, and the import says it: now.
+    dated = {hsds_id for hsds_id, moment in given.items() if kept.get(hsds_id) != moment}
     for table in TABLES:
         if table.resource in present:
             result.files[table.path] = present[table.resource]
             writer.write(table, table.path, rows[table.resource])
-    given = {row.id for row in rows.get("service", []) if row.values.get("last_modified") is not None}
     touched = services_touched(writer.changed)
     if touched:
         stamp = now_to_the_millisecond()
-        Service.objects.filter(pk__in=touched).exclude(hsds_id__in=given).update(last_modified=stamp)
+        Service.objects.filter(pk__in=touched).exclude(hsds_id__in=dated).update(last_modified=stamp)
     refresh_derived()
     return result
 

@@ -725,3 +725,24 @@ class MetaTableDescription(UUIDModel):
 
     def __str__(self):
         return self.name or self.hsds_id
+
+
+class HSDSSource(UUIDModel):
+    """Another directory's HSDS 3.0 API this one imports from, and how far the last import got."""
+
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    url = models.CharField(_("API address"), max_length=500, unique=True)
+    # Sent as "Authorization: Bearer …" when the source asks for one.
+    token = models.CharField(_("API token"), max_length=500, blank=True)
+    active = models.BooleanField(_("imported periodically"), default=True)
+    # The newest last_modified the source gave: the next import asks for what changed since.
+    modified_after = models.DateTimeField(_("changes since"), null=True, blank=True)
+    last_pulled_at = models.DateTimeField(_("last imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("HSDS source")
+        verbose_name_plural = _("HSDS sources")
+        ordering = ["name", "url"]
+
+    def __str__(self):
+        return self.name or self.url
