@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from carecoord.text import match_words
 
+from ..eligibility import refresh_service_eligibility
 from ..models import Location, Service, TaxonomyTerm
 from .addresses import refresh_location_addresses
 from .categories import INSURANCE_TAXONOMIES
@@ -124,11 +125,14 @@ class _Writer:
                 changed.add(instances[row.id].pk)
 
 
-def refresh_derived():
-    """Recompute what the import derives: service categories, insurance, search words, addresses, hours."""
+def refresh_derived(services=None):
+    """Recompute what the import derives (for ``services``, or all): categories, insurance, areas
+    served, search words; then every location's address and hours."""
     terms = {term.pk: term for term in TaxonomyTerm.objects.all()}
-    services = Service.objects.select_related("organization").prefetch_related("categories", "attributes")
+    services = (Service.objects.all() if services is None else services).select_related("organization")
+    services = services.prefetch_related("categories", "attributes", "service_areas", "cost_options")
     for service in services:
+        refresh_service_eligibility(service)
         categories, insurance = set(), set()
         for attribute in service.attributes.all():
             term = terms[attribute.taxonomy_term_id]
@@ -218,3 +222,10 @@ def directory_import(*, directory, strict=False):
         reader.check_formulas(rows)
     reader.refuse_if_problems()
     return write_rows(reader, present, rows)
+
+
+@transaction.atomic
+def service_edited(*, service):
+    """A service edited by hand (the admin): its derived search fields again, and last_modified now."""
+    refresh_derived(Service.objects.filter(pk=service.pk))
+    Service.objects.filter(pk=service.pk).update(last_modified=now_to_the_millisecond())

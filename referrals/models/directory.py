@@ -318,6 +318,13 @@ class Service(UUIDModel):
         "cases.ServiceCategory", verbose_name=_("categories"), related_name="services", blank=True
     )
     insurance_accepted = models.CharField(_("insurance accepted"), max_length=500, blank=True)
+    # Derived from service_areas.csv: the towns served (the areas' names) and postcodes served (the
+    # five-digit codes of text extents), each between "|" so a search matches whole ones; empty when
+    # the service lists no area (then it is not restricted).
+    served_towns = models.TextField(_("towns served"), blank=True, editable=False)
+    served_postcodes = models.TextField(_("postcodes served"), blank=True, editable=False)
+    # Derived: a cost option of 0, or fees described as free ("free", "no cost", "no charge", "sin costo").
+    has_free_option = models.BooleanField(_("free for some families"), default=False, editable=False)
     # Derived: lower-case, accent-free words the free-text search matches.
     search_text = models.TextField(blank=True, editable=False)
 
