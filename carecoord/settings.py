@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "audit",
     "cases",
     "referrals",
+    "screening",
     "portal",
     "supervision",
     "notifications",

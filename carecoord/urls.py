@@ -35,6 +35,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("cases/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),
+    path("screening/", include("screening.urls")),
     path("portal/", include("portal.urls")),
     path("supervision/", include("supervision.urls")),
     path("for-you/", include("notifications.urls")),

@@ -117,17 +117,34 @@ class IntakeCaseForm(forms.ModelForm):
 
 
 class IntakeNeedForm(forms.Form):
+    """A first need of the intake, for the household or one of the children entered above it.
+
+    ``children`` are the (value, label) choices of the children on the page, made
+    when the page is built, so each reads in the reader's language.
+    """
+
+    HOUSEHOLD = "0"
+
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=ServiceCategory.objects.all(), required=False
     )
-    child_number = forms.TypedChoiceField(
+    child_number = forms.ChoiceField(
         label=_("For"),
-        coerce=int,
-        empty_value=0,
         required=False,
-        choices=[(0, _("The household")), *[(n, _("Child %(n)s") % {"n": n}) for n in range(1, 7)]],
+        error_messages={"invalid_choice": _("Choose who this need is for.")},
     )
     description = forms.CharField(label=_("What is needed"), required=False, max_length=1000)
+
+    def __init__(self, *args, children=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child_number"].choices = [
+            ("", _("Choose…")),
+            (self.HOUSEHOLD, _("The household")),
+            *children,
+        ]
+        # static/js/intake.js keeps these choices in step with the children on the page.
+        self.fields["child_number"].widget.attrs["data-child-choice"] = ""
+        self.fields["category"].empty_label = _("Choose…")
 
     def clean(self):
         cleaned = super().clean()
@@ -135,7 +152,22 @@ class IntakeNeedForm(forms.Form):
             self.add_error("category", _("Choose the category of this need."))
         if cleaned.get("category") and not cleaned.get("description"):
             self.add_error("description", _("Say what is needed."))
+        filled = cleaned.get("category") or cleaned.get("description")
+        if filled and not cleaned.get("child_number") and "child_number" not in self.errors:
+            self.add_error("child_number", _("Choose who this need is for."))
         return cleaned
+
+
+class IntakeConsentForm(ConsentForm):
+    """The family's consent, recorded with the intake. The intake binds it only when ``record`` is ticked."""
+
+    record = forms.BooleanField(label=_("The family gives its consent now"), required=False)
+
+    field_order = ["record"]
+
+    def consent_fields(self):
+        """The consent's fields, as ``consent_record`` takes them."""
+        return {name: self.cleaned_data[name] for name in services.CONSENT_FIELDS}
 
 
 class NeedForm(VersionedForm):

@@ -87,9 +87,19 @@ class ServiceCategory(UUIDModel):
         EARLY_INTERVENTION = "early_intervention", _("Early intervention and education")
         CHILDCARE = "childcare", _("Childcare")
         LEGAL = "legal", _("Legal")
+        UTILITIES = "utilities", _("Utilities")
+        SAFETY = "safety", _("Safety")
         OTHER = "other", _("Other")
 
-    HOUSEHOLD_CODES = {Code.HOUSING, Code.TRANSPORTATION, Code.FOOD, Code.FINANCIAL, Code.LEGAL}
+    HOUSEHOLD_CODES = {
+        Code.HOUSING,
+        Code.TRANSPORTATION,
+        Code.FOOD,
+        Code.FINANCIAL,
+        Code.LEGAL,
+        Code.UTILITIES,
+        Code.SAFETY,
+    }
 
     code = models.CharField(_("code"), max_length=40, choices=Code, unique=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -415,6 +425,11 @@ class CaseEvent(TimelineEvent):
         CONSENT = "consent", _("Consent")
         ED_VISIT = "ed_visit", _("ED visit")
         REFERRAL = "referral", _("Referral")
+        # Written by the screening app: the screening itself says what was asked and answered.
+        SCREENING_SENT = "screening_sent", _("Screening sent to the family portal")
+        SCREENING_COMPLETED = "screening_completed", _("Screening completed")
+        SCREENING_WITHDRAWN = "screening_withdrawn", _("Screening withdrawn")
+        PROPOSAL_DISMISSED = "proposal_dismissed", _("Proposed need dismissed")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)

@@ -527,9 +527,20 @@ def case_review(*, case, actor, note, version):
 
 @transaction.atomic
 def intake_create(
-    *, actor, team, family_fields, caregivers, children, program, coordinator, case_fields, needs
+    *,
+    actor,
+    team,
+    family_fields,
+    caregivers,
+    children,
+    program,
+    coordinator,
+    case_fields,
+    needs,
+    consent=None,
 ):
-    """One intake: a new family with its caregivers and children, an open case and its first needs.
+    """One intake: a new family with its caregivers and children, an open case, its first needs and,
+    when ``consent`` holds its fields, the family's consent (recorded by ``consent_record``, same rules).
 
     ``needs`` holds dicts with ``category``, ``description`` and ``child_index``
     (position in ``children``, or None for a household need).
@@ -557,6 +568,8 @@ def intake_create(
             description=need["description"],
             child=created_children[index] if index is not None else None,
         )
+    if consent is not None:
+        consent_record(family=family, actor=actor, **consent)
     return case
 
 

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import CharField, Count, F, Prefetch, Q, Value
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -159,7 +160,7 @@ def intake(request):
     from .intake import IntakeFlow
 
     flow = IntakeFlow(request)
-    if request.method == "POST" and flow.is_valid():
+    if request.method == "POST" and not flow.apply_action() and flow.is_valid():
         case = flow.save_unless_duplicates()
         if case:
             messages.success(
@@ -504,13 +505,22 @@ def case_detail(request, uuid):
     return render(request, "cases/case_detail.html", case_context(request, case))
 
 
+def _announce_saved(response, section, message):
+    """Add to an in-place answer what is read out, and where the focus returns (static/js/focus.js)."""
+    said = render_to_string("includes/part_saved.html", {"section": section, "message": message})
+    response.content += said.encode(response.charset)
+    return response
+
+
 def _case_part(request, case, form, run, *, section, title, instance=None, runner=run_form):
     """Add or change one part of a case: in place with htmx, as a full page without it."""
     result, stale = runner(request, form, run)
     if result is not None:
         if request.htmx:
             response = render(request, f"cases/case_detail.html#{section}", case_context(request, case))
-            return reswap(retarget(response, f"#{section}"), "outerHTML")
+            return _announce_saved(
+                reswap(retarget(response, f"#{section}"), "outerHTML"), section, _("Saved.")
+            )
         messages.success(request, _("Saved."))
         return redirect(reverse("cases:case-detail", args=[case.uuid]) + f"#{section}")
     context = {
@@ -647,12 +657,15 @@ def task_add(request, uuid):
 def task_complete(request, uuid):
     task = get_noted_or_404(request, Task.objects.filter(case__in=cases_visible_to(request.user)), uuid=uuid)
     case = _case(request, task.case.uuid)
+    said = _("Task done: %(task)s") % {"task": task.title}
     try:
         services.task_complete(task=task, actor=request.user, version=request.POST.get("version"))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        said = " ".join(error.messages)
+        messages.error(request, said)
     if request.htmx:
-        return render(request, "cases/case_detail.html#tasks", case_context(request, case))
+        response = render(request, "cases/case_detail.html#tasks", case_context(request, case))
+        return _announce_saved(response, "tasks", said)
     return redirect(reverse("cases:case-detail", args=[case.uuid]) + "#tasks")
 
 

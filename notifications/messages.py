@@ -42,6 +42,15 @@ MESSAGES = {
     K.PORTAL_FIRST_SIGN_IN: _(
         "%(caregiver)s signed in to the family portal for the first time (%(family)s)."
     ),
+    K.SCREENING_SAFETY: _(
+        "A screening of the %(family)s family has a positive interpersonal safety result: contact "
+        "%(caregiver)s soon, somewhere they can talk safely."
+    ),
+    K.SCREENING_ANSWERED: _(
+        "%(caregiver)s answered the screening questions in the family portal (%(family)s): review the "
+        "answers and the needs they propose."
+    ),
+    K.SCREENING_DUE: _("The %(family)s family is due for social-needs screening (since %(due_on)s)."),
 }
 
 # Codes a message may carry in ``deadline``, shown as words.

@@ -44,6 +44,9 @@ class Notification(UUIDModel):
             "portal_first_sign_in",
             _("A caregiver signed in to the portal for the first time"),
         )
+        SCREENING_SAFETY = "screening_safety", _("A screening found a safety concern (urgent)")
+        SCREENING_ANSWERED = "screening_answered", _("A family answered screening questions in the portal")
+        SCREENING_DUE = "screening_due", _("A family is due for social-needs screening")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -119,6 +122,7 @@ DEFAULT_DELIVERY = {
     Notification.Kind.TASK_OVERDUE: NotificationPreference.Delivery.IMMEDIATE,
     Notification.Kind.ESCALATION: NotificationPreference.Delivery.IMMEDIATE,
     Notification.Kind.EMERGENCY_ACCESS: NotificationPreference.Delivery.IMMEDIATE,
+    Notification.Kind.SCREENING_SAFETY: NotificationPreference.Delivery.IMMEDIATE,
 }
 
 

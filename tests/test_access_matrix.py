@@ -52,6 +52,7 @@ from tests.cases.factories import (
 from tests.database import changed_tables, database_state, rolled_back
 from tests.notifications.factories import NotificationFactory
 from tests.referrals.factories import AppointmentFactory, ReferralFactory, ServiceFactory
+from tests.screening import factories as screening_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -356,6 +357,23 @@ MATRIX = [
         target="invitation",
         writes=True,
     ),
+    # Social-needs screening: the records of a case's team.
+    Row("screening:screening-new", get=staff_record(), target="case"),
+    Row(
+        "screening:screening-new",
+        get=staff_record(),
+        target="case",
+        address=lambda name, case: (
+            f"{by_uuid(name, case)}?instrument={screening_factories.instrument('hvs').uuid}"
+        ),
+        label="with an instrument",
+    ),
+    Row("screening:screening-send", get=staff_record(), target="case"),
+    Row("screening:screening-detail", get=staff_record(), target="screening"),
+    Row("screening:screening-answers", get=staff_record(), target="screening_in_progress"),
+    Row("screening:screening-withdraw", get=staff_record(), target="screening_in_progress"),
+    Row("screening:proposal-confirm", get=staff_record(), target="proposal"),
+    Row("screening:proposal-dismiss", get=staff_record(), target="proposal"),
     # Supervision.
     Row("supervision:overview", get=supervisors()),
     Row("supervision:case-list", get=supervisors()),
@@ -512,6 +530,39 @@ def notification(coordinator):
 @pytest.fixture
 def other_notification(outsider):
     return NotificationFactory(recipient=outsider, params={"organization": "Clinic", "child": "Zephyrine"})
+
+
+@pytest.fixture
+def screening(case, caregiver):
+    """A finished Hunger Vital Sign of the Hernández family, food positive: a proposal waits."""
+    answers = {"88122-7": [screening_factories.OFTEN], "88123-5": [screening_factories.NEVER]}
+    return screening_factories.administer(case, caregiver, answers, code="hvs")
+
+
+@pytest.fixture
+def other_screening(other_case, other_caregiver):
+    answers = {"88122-7": [screening_factories.OFTEN], "88123-5": [screening_factories.NEVER]}
+    return screening_factories.administer(other_case, other_caregiver, answers, code="hvs")
+
+
+@pytest.fixture
+def screening_in_progress(case, caregiver):
+    return screening_factories.administer(case, caregiver, {}, code="hvs", finish=False)
+
+
+@pytest.fixture
+def other_screening_in_progress(other_case, other_caregiver):
+    return screening_factories.administer(other_case, other_caregiver, {}, code="hvs", finish=False)
+
+
+@pytest.fixture
+def proposal(screening):
+    return screening.proposals.get()
+
+
+@pytest.fixture
+def other_proposal(other_screening):
+    return other_screening.proposals.get()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@
 
    <select data-submit-on-change>   sends its form as soon as a choice is made (the language menu;
                                     a <noscript> button does it without JavaScript)
-   <button data-remove-form>        removes the form it is in (Cancel on a form htmx opened in place)
    <button data-print hidden>       prints the page; shown only when this script runs */
 (function () {
   "use strict";
@@ -22,11 +21,6 @@
   });
 
   document.addEventListener("click", function (event) {
-    var remove = event.target.closest("[data-remove-form]");
-    if (remove && remove.closest("form")) {
-      remove.closest("form").remove();
-      return;
-    }
     if (event.target.closest("[data-print]")) {
       window.print();
     }

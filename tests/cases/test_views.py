@@ -98,7 +98,7 @@ def test_intake_with_missing_child_birth_date_shows_error_and_creates_nothing(cl
 def test_intake_need_for_a_child_that_was_not_entered_is_refused(client, coordinator):
     client.force_login(coordinator)
     response = client.post(reverse("cases:intake"), intake_data(coordinator, **{"needs-0-child_number": "2"}))
-    assert "There is no child 2 in this intake." in response.content.decode()
+    assert "Need 1: For: Choose who this need is for." in response.content.decode()
     assert Family.objects.count() == 0
 
 

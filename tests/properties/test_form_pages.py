@@ -50,6 +50,7 @@ from cases.forms import (
     FamilyForm,
     GoalForm,
     IntakeCaseForm,
+    IntakeConsentForm,
     IntakeNeedForm,
     NeedForm,
     NeedStatusForm,
@@ -75,10 +76,18 @@ from referrals.organization_forms import (
     ReferralAnswerForm,
 )
 from referrals.services import referral_link_token
+from screening.forms import (
+    AnswersForm,
+    ProposalConfirmForm,
+    ProposalDismissForm,
+    ScreeningStartForm,
+    SendForm,
+)
 from supervision.forms import CoordinatorFilterForm, ReassignForm, ReportFilterForm, ReviewForm
 from tests.cases.factories import CaregiverFactory, CaseFactory, EDVisitFactory, GoalFactory, NeedFactory
 from tests.database import changed_tables, database_state, rolled_back
 from tests.referrals.factories import AppointmentFactory, ReferralFactory, ServiceFactory
+from tests.screening import factories as screening_factories
 
 from .inputs import Field, Form, page_forms, posted_data, too_long, watched
 
@@ -145,7 +154,15 @@ PAGES = [
     Page(
         "intake",
         plain("cases:intake"),
-        (IntakeTeamForm, FamilyForm, CaregiverForm, ChildForm, IntakeCaseForm, IntakeNeedForm),
+        (
+            IntakeTeamForm,
+            FamilyForm,
+            CaregiverForm,
+            ChildForm,
+            IntakeCaseForm,
+            IntakeNeedForm,
+            IntakeConsentForm,
+        ),
     ),
     # The case and its parts.
     Page("case-open", uuid_of("family", "cases:case-open"), (CaseForm,)),
@@ -220,6 +237,23 @@ PAGES = [
         actor="enrolled_coordinator",
         writes_when_refused=True,
     ),
+    # Social-needs screening.
+    Page(
+        "screening-new",
+        lambda get: (
+            f"{reverse('screening:screening-new', args=[get('case').uuid])}?instrument={get('hvs').uuid}"
+        ),
+        (ScreeningStartForm, AnswersForm),
+    ),
+    Page(
+        "screening-answers", uuid_of("screening_in_progress", "screening:screening-answers"), (AnswersForm,)
+    ),
+    Page("screening-send", uuid_of("case", "screening:screening-send"), (SendForm,)),
+    Page(
+        "screening-withdraw", uuid_of("screening_in_progress", "screening:screening-withdraw"), (ReasonForm,)
+    ),
+    Page("proposal-confirm", uuid_of("proposal", "screening:proposal-confirm"), (ProposalConfirmForm,)),
+    Page("proposal-dismiss", uuid_of("proposal", "screening:proposal-dismiss"), (ProposalDismissForm,)),
     # Supervision.
     Page(
         "supervision-lists",
@@ -325,6 +359,22 @@ def invitation_token(family, coordinator):
 
 
 @pytest.fixture
+def hvs(db):
+    return screening_factories.instrument(screening_factories.HVS)
+
+
+@pytest.fixture
+def screening_in_progress(case, caregiver):
+    return screening_factories.administer(case, caregiver, {}, code="hvs", finish=False)
+
+
+@pytest.fixture
+def proposal(case, caregiver):
+    answers = {"88122-7": [screening_factories.OFTEN], "88123-5": [screening_factories.NEVER]}
+    return screening_factories.administer(case, caregiver, answers, code="hvs").proposals.get()
+
+
+@pytest.fixture
 def enrolled_coordinator(coordinator):
     TOTPDevice.objects.create(user=coordinator, name="Phone", confirmed=True)
     return coordinator
@@ -410,7 +460,16 @@ def test_generated_input_never_breaks_a_page_and_a_refusal_writes_nothing(reques
 def project_forms():
     """Every form class the application defines (its URLs import every view, and so every form)."""
     get_resolver().url_patterns  # noqa: B018 - imports every view module
-    apps = ("accounts.", "carecoord.", "cases.", "referrals.", "portal.", "supervision.", "notifications.")
+    apps = (
+        "accounts.",
+        "carecoord.",
+        "cases.",
+        "referrals.",
+        "screening.",
+        "portal.",
+        "supervision.",
+        "notifications.",
+    )
     found, pending = set(), [django_forms.BaseForm]
     while pending:
         for subclass in pending.pop().__subclasses__():
