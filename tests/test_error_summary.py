@@ -20,13 +20,16 @@ from tests.properties.test_form_pages import (  # noqa: F401 - the records the p
     ed_visit,
     enrolled_coordinator,
     goal,
+    hvs,
     invitation_token,
     need,
     organization_token,
     page_client,
     page_form_list,
+    proposal,
     referral,
     referred_appointment,
+    screening_in_progress,
     service,
 )
 
