@@ -261,6 +261,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "supervision.tasks.precompute_reports",
         "schedule": 60 * 60,
     },
+    # Other directories' HSDS APIs (referrals.HSDSSource): what changed, each night at 2:30.
+    "hsds-sources": {
+        "task": "referrals.tasks.import_hsds_sources",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # The staff inbox's daily digest emails, each morning at 7:00 in TIME_ZONE (notifications).
     "notification-digests": {
         "task": "notifications.tasks.send_notification_digests",

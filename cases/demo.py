@@ -30,6 +30,8 @@ def _category(code):
     return ServiceCategory.objects.get(code=code)
 
 
+DEMO_POSTCODES = {"Harbor City": "12601", "Riverton": "12603", "Eastport": "12538", "Millbrook": "12545"}
+
 FAMILIES = [
     # name, language, town, phone, caregivers, children, team index, coordinator username, urgent
     {
@@ -182,6 +184,8 @@ def _seed_family(spec, team, programs, coordinator, supervisor):
         interpreter_needed=spec.get("interpreter", False),
         town=spec["town"],
         state="NS",
+        # The demo towns' postcodes, as the demo service directory gives them (referrals/sample_hsds).
+        postal_code=DEMO_POSTCODES.get(spec["town"], ""),
         address_line1="12 Elm Street",
         phone=spec["phone"],
         insurance=spec["insurance"],

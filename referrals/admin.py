@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
 
-from .hsds import directory_export_archive
+from .hsds import directory_export_archive, service_edited
 from .models import (
     Accessibility,
     Address,
@@ -15,6 +15,7 @@ from .models import (
     Contact,
     CostOption,
     Funding,
+    HSDSSource,
     Language,
     Location,
     Metadata,
@@ -137,7 +138,7 @@ class ServiceAdmin(admin.ModelAdmin):
     search_fields = ["name", "alternate_name", "hsds_id", "organization__name", "description"]
     list_filter = ["status", "categories", "languages__code"]
     list_select_related = ["organization"]
-    readonly_fields = ["uuid", "insurance_accepted"]
+    readonly_fields = ["uuid", "insurance_accepted", "served_towns", "served_postcodes", "has_free_option"]
     raw_id_fields = ["organization", "program"]
     filter_horizontal = ["categories"]
     inlines = [
@@ -151,6 +152,11 @@ class ServiceAdmin(admin.ModelAdmin):
         FundingInline,
         AttributeInline,
     ]
+
+    def save_related(self, request, form, formsets, change):
+        """After an edit of the service or its areas, costs, attributes...: derive what search reads."""
+        super().save_related(request, form, formsets, change)
+        service_edited(service=form.instance)
 
     def get_urls(self):
         download = self.admin_site.admin_view(self.export_hsds_view)
@@ -187,6 +193,17 @@ class AddressAdmin(admin.ModelAdmin):
     list_select_related = ["location"]
     raw_id_fields = ["location"]
     readonly_fields = ["uuid"]
+
+
+@admin.register(HSDSSource)
+class HSDSSourceAdmin(admin.ModelAdmin):
+    """Directories whose HSDS API ``import_hsds --from-api`` and the periodic task read."""
+
+    list_display = ["__str__", "url", "active", "modified_after", "last_pulled_at"]
+    list_filter = ["active"]
+    search_fields = ["name", "url"]
+    fields = ["name", "url", "token", "active", "modified_after", "last_pulled_at"]
+    readonly_fields = ["last_pulled_at"]
 
 
 @admin.register(Accessibility)

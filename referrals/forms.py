@@ -5,12 +5,22 @@ from django.utils.translation import gettext_lazy as _
 from carecoord.forms import RecordsChoiceField, StatusChangeForm
 from cases.models import Family, ServiceCategory
 
+from .geo import postcode_point
 from .models import Language, Location, Referral
 from .services import BATCH_MAX_SERVICES
 from .transitions import REASON_CODE_CHOICES, REASON_CODED_STATUSES, REASON_REQUIRED
 
 # Languages a directory search always offers, whatever the directory lists.
 LANGUAGE_CODES = ("en", "es")
+WEEKDAYS = (
+    ("MO", _("Monday")),
+    ("TU", _("Tuesday")),
+    ("WE", _("Wednesday")),
+    ("TH", _("Thursday")),
+    ("FR", _("Friday")),
+    ("SA", _("Saturday")),
+    ("SU", _("Sunday")),
+)
 
 
 def language_label(code, name=""):
@@ -21,18 +31,26 @@ def language_label(code, name=""):
         return name or code
 
 
+def family_language(family):
+    if family.preferred_language == Family.Language.OTHER:
+        return family.other_language
+    return family.preferred_language
+
+
 def need_search_defaults(need):
-    """Directory filters that fit a need: its category, the child's age, the family's language."""
+    """Directory filters that fit a need: its category, the child's age, the family's language, the
+    services that serve the family's postcode (or town), nearest first from its postcode."""
     defaults = {"category": need.category.code}
     if need.child_id:
         defaults["age"] = str(need.child.age)
     family = need.case.family
-    if family.preferred_language == Family.Language.OTHER:
-        language = family.other_language
-    else:
-        language = family.preferred_language
+    language = family_language(family)
     if language:
         defaults["language"] = language
+    if family.postal_code or family.town:
+        defaults["serves"] = family.postal_code or family.town
+    if postcode_point(family.postal_code):
+        defaults["near"] = family.postal_code
     return defaults
 
 
@@ -57,8 +75,42 @@ class DirectorySearchForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. Duchenne, wheelchair")}),
     )
+    serves = forms.CharField(
+        label=_("Serves (town or postcode)"),
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. Riverton or 12603")}),
+    )
+    accessibility = forms.CharField(
+        label=_("Accessibility"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. step-free, elevator")}),
+    )
+    open_on = forms.ChoiceField(
+        label=_("Open on"),
+        required=False,
+        choices=[("", _("Any day")), *((code, label) for code, label in WEEKDAYS)],
+    )
+    near = forms.CharField(
+        label=_("Nearest first from (postcode)"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. 12603"), "inputmode": "numeric"}),
+    )
+    free = forms.BooleanField(label=_("Free for some families"), required=False)
 
-    FILTERS = ("category", "town", "language", "age", "insurance", "text")
+    FILTERS = (
+        "category",
+        "town",
+        "language",
+        "age",
+        "insurance",
+        "text",
+        "serves",
+        "accessibility",
+        "open_on",
+    )
 
     @classmethod
     def for_request(cls, query, need=None):
@@ -85,6 +137,9 @@ class DirectorySearchForm(forms.Form):
             "language", [("", _("Any language")), *languages]
         )
         for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+                continue
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css
 
@@ -95,10 +150,21 @@ class DirectorySearchForm(forms.Form):
             choices.append((current, current))
         return choices
 
+    def clean_near(self):
+        near = self.cleaned_data["near"].strip()
+        if near and postcode_point(near) is None:
+            raise forms.ValidationError(_("This is not a US postcode the directory knows."))
+        return near
+
     def search_arguments(self):
         return {name: self.cleaned_data.get(name) or None for name in self.FILTERS} | {
-            "age": self.cleaned_data.get("age")
+            "age": self.cleaned_data.get("age"),
+            "free": self.cleaned_data.get("free", False),
         }
+
+    def near_point(self):
+        """Where to measure distances from: the postcode asked for, or None."""
+        return postcode_point(self.cleaned_data.get("near"))
 
 
 # Referrals and appointments

@@ -40,7 +40,7 @@ from .schema import (
     Table,
     datapackage_descriptor,
 )
-from .writing import ImportResult, directory_import, hours_text, refresh_derived
+from .writing import ImportResult, directory_import, hours_text, refresh_derived, service_edited
 
 __all__ = [
     "ADDRESSES",
@@ -72,4 +72,5 @@ __all__ = [
     "hours_text",
     "parse_value",
     "refresh_derived",
+    "service_edited",
 ]

@@ -118,7 +118,18 @@ class PackageReader:
         if not directory.is_dir():
             raise HSDSImportError([f"{directory}: no such directory."])
         paths = self._paths(directory)
-        present = {resource: path for resource, path in paths.items() if (directory / path).is_file()}
+        present = {}
+        for resource, path in paths.items():
+            try:
+                found = (directory / path).is_file()
+            except OSError as error:  # a name the file system refuses, e.g. one too long
+                self.problem(
+                    DATAPACKAGE,
+                    f"resource '{resource}' names a file that cannot be opened ({error.strerror}).",
+                )
+                continue
+            if found:
+                present[resource] = path
         expected = set(present.values()) | {DATAPACKAGE}
         for entry in sorted(directory.iterdir()):
             if entry.name not in expected:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from carecoord.text import match_words
 
+from ..eligibility import refresh_service_eligibility
 from ..models import Location, Service, TaxonomyTerm
 from .addresses import refresh_location_addresses
 from .categories import INSURANCE_TAXONOMIES
@@ -124,11 +125,14 @@ class _Writer:
                 changed.add(instances[row.id].pk)
 
 
-def refresh_derived():
-    """Recompute what the import derives: service categories, insurance, search words, addresses, hours."""
+def refresh_derived(services=None):
+    """Recompute what the import derives (for ``services``, or all): categories, insurance, areas
+    served, search words; then every location's address and hours."""
     terms = {term.pk: term for term in TaxonomyTerm.objects.all()}
-    services = Service.objects.select_related("organization").prefetch_related("categories", "attributes")
+    services = (Service.objects.all() if services is None else services).select_related("organization")
+    services = services.prefetch_related("categories", "attributes", "service_areas", "cost_options")
     for service in services:
+        refresh_service_eligibility(service)
         categories, insurance = set(), set()
         for attribute in service.attributes.all():
             term = terms[attribute.taxonomy_term_id]
@@ -177,20 +181,28 @@ def write_rows(reader, present, rows):
 
     Every service that changed, or whose organization, locations, phones,
     schedules... changed, gets ``last_modified`` set to now, unless its own row
-    gave a newer value. Call inside a transaction, after ``reader`` found
+    moved it to another value. Call inside a transaction, after ``reader`` found
     nothing that refuses the rows.
     """
     result = ImportResult(warnings=reader.warnings, notes=reader.notes)
     writer = _Writer(result)
+    given = {
+        row.id: row.values["last_modified"]
+        for row in rows.get("service", [])
+        if row.values.get("last_modified") is not None
+    }
+    kept = dict(Service.objects.filter(hsds_id__in=given).values_list("hsds_id", "last_modified"))
+    # A publisher who moved a service's last_modified said when it changed; one who left it as it
+    # was (or gave none) did not, and the import says it: now.
+    dated = {hsds_id for hsds_id, moment in given.items() if kept.get(hsds_id) != moment}
     for table in TABLES:
         if table.resource in present:
             result.files[table.path] = present[table.resource]
             writer.write(table, table.path, rows[table.resource])
-    given = {row.id for row in rows.get("service", []) if row.values.get("last_modified") is not None}
     touched = services_touched(writer.changed)
     if touched:
         stamp = now_to_the_millisecond()
-        Service.objects.filter(pk__in=touched).exclude(hsds_id__in=given).update(last_modified=stamp)
+        Service.objects.filter(pk__in=touched).exclude(hsds_id__in=dated).update(last_modified=stamp)
     refresh_derived()
     return result
 
@@ -210,3 +222,10 @@ def directory_import(*, directory, strict=False):
         reader.check_formulas(rows)
     reader.refuse_if_problems()
     return write_rows(reader, present, rows)
+
+
+@transaction.atomic
+def service_edited(*, service):
+    """A service edited by hand (the admin): its derived search fields again, and last_modified now."""
+    refresh_derived(Service.objects.filter(pk=service.pk))
+    Service.objects.filter(pk=service.pk).update(last_modified=now_to_the_millisecond())

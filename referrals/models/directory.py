@@ -318,6 +318,13 @@ class Service(UUIDModel):
         "cases.ServiceCategory", verbose_name=_("categories"), related_name="services", blank=True
     )
     insurance_accepted = models.CharField(_("insurance accepted"), max_length=500, blank=True)
+    # Derived from service_areas.csv: the towns served (the areas' names) and postcodes served (the
+    # five-digit codes of text extents), each between "|" so a search matches whole ones; empty when
+    # the service lists no area (then it is not restricted).
+    served_towns = models.TextField(_("towns served"), blank=True, editable=False)
+    served_postcodes = models.TextField(_("postcodes served"), blank=True, editable=False)
+    # Derived: a cost option of 0, or fees described as free ("free", "no cost", "no charge", "sin costo").
+    has_free_option = models.BooleanField(_("free for some families"), default=False, editable=False)
     # Derived: lower-case, accent-free words the free-text search matches.
     search_text = models.TextField(blank=True, editable=False)
 
@@ -725,3 +732,24 @@ class MetaTableDescription(UUIDModel):
 
     def __str__(self):
         return self.name or self.hsds_id
+
+
+class HSDSSource(UUIDModel):
+    """Another directory's HSDS 3.0 API this one imports from, and how far the last import got."""
+
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    url = models.CharField(_("API address"), max_length=500, unique=True)
+    # Sent as "Authorization: Bearer …" when the source asks for one.
+    token = models.CharField(_("API token"), max_length=500, blank=True)
+    active = models.BooleanField(_("imported periodically"), default=True)
+    # The newest last_modified the source gave: the next import asks for what changed since.
+    modified_after = models.DateTimeField(_("changes since"), null=True, blank=True)
+    last_pulled_at = models.DateTimeField(_("last imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("HSDS source")
+        verbose_name_plural = _("HSDS sources")
+        ordering = ["name", "url"]
+
+    def __str__(self):
+        return self.name or self.url

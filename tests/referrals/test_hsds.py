@@ -957,3 +957,14 @@ def test_staff_who_are_not_administrators_cannot_download_the_directory(client, 
     response = client.get(reverse("admin:referrals_service_export_hsds"))
 
     assert response.status_code in {302, 404}
+
+
+def test_a_datapackage_naming_a_file_the_file_system_refuses_is_refused(package):
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0]["path"] = "é" * 300 + ".csv"
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+
+    with pytest.raises(HSDSImportError, match="names a file that cannot be opened"):
+        run_import(package)
+
+    assert set(directory_counts().values()) == {0}
