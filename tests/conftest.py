@@ -94,6 +94,23 @@ def _fast_password_hashing():
     override.disable()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _sessions_in_the_database():
+    """Sessions live in the test database alone, even when ``REDIS_URL`` caches them in production.
+
+    Tests roll their writes back (each test, and ``tests.database.rolled_back`` inside
+    one), but a cache keeps what a rolled-back request stored: the next request would
+    find a session whose row is gone and fail to save it. The cached engine is
+    Django's own and adds nothing to test.
+    """
+    from django.test import override_settings
+
+    override = override_settings(SESSION_ENGINE="django.contrib.sessions.backends.db")
+    override.enable()
+    yield
+    override.disable()
+
+
 @pytest.fixture(autouse=True)
 def _english_by_default(settings):
     """Tests speak English unless they switch language themselves."""
